@@ -1,0 +1,52 @@
+"""Database and evidence-store settings, read from the environment.
+
+Relative SQLite paths and the evidence folder are resolved against the project root (found
+from this package's location) so the app, the action server and tests started from any
+working directory all use the same files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The repository root: the folder that holds ``db/``.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def resolve_database_url(url: str) -> str:
+    """Make a relative ``sqlite:///path`` absolute under the project root."""
+    prefix = "sqlite:///"
+    for scheme in ("sqlite:///", "sqlite+pysqlite:///"):
+        if url.startswith(scheme):
+            prefix = scheme
+            rest = url[len(scheme) :]
+            path, sep, query = rest.partition("?")
+            if path in ("", ":memory:") or path.startswith("/"):
+                return url
+            return f"{prefix}{PROJECT_ROOT / path}{sep}{query}"
+    return url
+
+
+class DbSettings(BaseSettings):
+    """``DATABASE_URL``, ``EVIDENCE_DIR``, ``EVIDENCE_MAX_BYTES``."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    database_url: str = Field(default="sqlite:///var/claims.db")
+    evidence_dir: Path = Field(default=Path("var/evidence"))
+    evidence_max_bytes: int = Field(default=DEFAULT_MAX_BYTES, gt=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _absolute_sqlite(cls, value: str) -> str:
+        return resolve_database_url(value.strip())
+
+    @field_validator("evidence_dir")
+    @classmethod
+    def _absolute_dir(cls, value: Path) -> Path:
+        return value if value.is_absolute() else PROJECT_ROOT / value
