@@ -1,0 +1,347 @@
+"""Money amounts, head counts and Chinese numerals from free text.
+
+Customers type amounts as "10万元", "$1.2k" or "两万块" and counts as "约两千条记录"; a claim
+needs an exact ``Decimal`` with a currency (never a float) and an integer count, so the
+parsing lives here, in one tested place, instead of in the Rasa actions.
+
+Decisions (documented because callers rely on them):
+
+* ``parse_money`` is meant for an answer to "how much did you lose?": a bare number such as
+  "3.5万" or "一百万" is taken as an amount in ``default_currency``. A bare number followed
+  by a count or time unit ("3000 users", "3小时") or that is part of a date/time is not
+  money. When several amounts appear, the first one carrying a currency wins, else the
+  first acceptable bare number.
+* "¥" means CNY (not JPY); "$" means USD; "元/块/yuan/RMB" mean CNY.
+* A negative amount raises ``NegativeAmount`` so the bot can say amounts cannot be negative.
+* ``parse_count`` returns ``ParsedCount(value, approximate)``: "十几个人" is
+  ``ParsedCount(10, True)``, "约两千条记录" is ``ParsedCount(2000, True)``.
+* ``cn_to_int`` reads Chinese numerals, including mixed forms ("3千", "1万5" = 15000,
+  "一百五" = 150) and digit-by-digit years ("二零二六" = 2026).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+__all__ = [
+    "NegativeAmount",
+    "ParsedCount",
+    "ParsedMoney",
+    "cn_to_decimal",
+    "cn_to_int",
+    "parse_count",
+    "parse_money",
+]
+
+
+class NegativeAmount(ValueError):
+    """Raised for "-500元" / "minus 300": the bot answers that amounts cannot be negative."""
+
+
+@dataclass(frozen=True)
+class ParsedMoney:
+    """An amount with its ISO 4217 currency code (same fields as ``claims.case.Money``)."""
+
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class ParsedCount:
+    """A count of affected users/records; ``approximate`` when the text hedged ("约", "十几")."""
+
+    value: int
+    approximate: bool = False
+
+
+_CN_DIGITS: dict[str, int] = {
+    "零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "貳": 2, "两": 2, "兩": 2,
+    "三": 3, "叁": 3, "參": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6,
+    "陸": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
+}  # fmt: skip
+_SMALL_UNITS: dict[str, int] = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_BIG_UNITS: dict[str, int] = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
+_CN_CHARS = "".join(_CN_DIGITS) + "".join(_SMALL_UNITS) + "".join(_BIG_UNITS)
+_CN_UNIT_CHARS = "".join(_SMALL_UNITS) + "".join(_BIG_UNITS)
+
+_ARABIC = re.compile(r"\d+(?:\.\d+)?")
+_PLAIN = re.compile(r"\d+(?:\.\d+)?")
+
+# A number token: grouped or plain arabic digits, optionally mixed with Chinese numerals.
+NUMBER_PATTERN = (
+    rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN_CHARS}])"
+    rf"(?:[{_CN_CHARS}]|\d+(?:\.\d+)?)*"
+)
+
+
+def normalize(text: str) -> str:
+    """NFKC-fold full-width digits, "￥" and "，" so one set of regexes covers them."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def cn_to_decimal(text: str) -> Decimal | None:
+    """Read a Chinese/arabic/mixed numeral ("3.5万", "两千", "1万5") as a Decimal, else None."""
+    s = normalize(text).replace(",", "").strip()
+    if not s:
+        return None
+    if _PLAIN.fullmatch(s):
+        return Decimal(s)
+    if all(ch in _CN_DIGITS or ch.isascii() and ch.isdigit() for ch in s):
+        # digit by digit: "二零二六" -> 2026
+        return Decimal("".join(str(_CN_DIGITS[ch]) if ch in _CN_DIGITS else ch for ch in s))
+    total = Decimal(0)
+    section = Decimal(0)
+    number: Decimal | None = None
+    last_unit = 0
+    after_unit = False  # the pending digit directly follows a unit ("一百五", "1万5")
+    zero_seen = False
+    i = 0
+    while i < len(s):
+        ch = s[i]
+        m = _ARABIC.match(s, i)
+        if m:
+            if number is not None:
+                return None
+            number = Decimal(m.group())
+            after_unit = i > 0 and s[i - 1] in _CN_UNIT_CHARS and not zero_seen
+            i = m.end()
+            continue
+        if ch in _CN_DIGITS:
+            d = _CN_DIGITS[ch]
+            if d == 0:
+                zero_seen = True
+            else:
+                if number is not None:
+                    return None
+                number = Decimal(d)
+                after_unit = i > 0 and s[i - 1] in _CN_UNIT_CHARS and not zero_seen
+        elif ch in _SMALL_UNITS:
+            unit = _SMALL_UNITS[ch]
+            section += (number if number is not None else Decimal(1)) * unit
+            number, last_unit, zero_seen = None, unit, False
+        elif ch in _BIG_UNITS:
+            unit = _BIG_UNITS[ch]
+            if number is not None:
+                section += number
+                number = None
+            if section == 0 and total == 0:
+                return None  # "万" alone or "万一" is not a number
+            if unit == 10**8:
+                total = (total + section) * unit
+            else:
+                total += section * unit
+            section, last_unit, zero_seen = Decimal(0), unit, False
+        else:
+            return None
+        i += 1
+    if number is not None:
+        if after_unit and last_unit >= 10:
+            number *= last_unit // 10  # colloquial: "一百五" = 150, "1万5" = 15000
+        section += number
+    return total + section
+
+
+def cn_to_int(text: str) -> int | None:
+    """Integer value of a Chinese/mixed numeral ("十二" -> 12, "3千" -> 3000), else None."""
+    value = cn_to_decimal(text)
+    if value is None or value != value.to_integral_value():
+        return None
+    return int(value)
+
+
+def _tidy(amount: Decimal) -> Decimal:
+    """Drop a meaningless exponent/fraction: 1.2 * 1000 is 1200, not 1200.0."""
+    if amount == amount.to_integral_value():
+        return Decimal(int(amount))
+    return amount
+
+
+_MULTIPLIERS: dict[str, int] = {
+    "k": 10**3, "thousand": 10**3, "w": 10**4, "m": 10**6, "mn": 10**6, "mm": 10**6,
+    "million": 10**6, "b": 10**9, "bn": 10**9, "billion": 10**9,
+}  # fmt: skip
+_MULT = r"(?:(?<=\d)(?:k|mn|mm|m|bn|b|w)(?![a-z])|\s?(?:thousand|million|billion)(?![a-z]))"
+
+_CURRENCY_WORDS: dict[str, str] = {
+    "¥": "CNY", "$": "USD", "us$": "USD", "hk$": "HKD", "€": "EUR", "£": "GBP",
+    "rmb": "CNY", "cny": "CNY", "usd": "USD", "eur": "EUR", "gbp": "GBP", "hkd": "HKD",
+    "jpy": "JPY",
+    "元人民币": "CNY", "元": "CNY", "块钱": "CNY", "块": "CNY", "塊錢": "CNY", "塊": "CNY",
+    "圆": "CNY", "圓": "CNY", "人民币": "CNY", "人民幣": "CNY", "美元": "USD", "美金": "USD",
+    "欧元": "EUR", "歐元": "EUR", "英镑": "GBP", "英鎊": "GBP", "港币": "HKD", "港幣": "HKD",
+    "港元": "HKD", "日元": "JPY", "日圆": "JPY", "yuan": "CNY", "dollars": "USD",
+    "dollar": "USD", "bucks": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP",
+    "pound": "GBP",
+}  # fmt: skip
+_ISO = {"rmb", "cny", "usd", "eur", "gbp", "hkd", "jpy"}
+_PRE = r"us\$|hk\$|usd|cny|rmb|eur|gbp|hkd|jpy|[¥$€£]"
+_SUF = "|".join(
+    re.escape(w) if not w.isascii() else rf"{re.escape(w)}(?![a-z])"
+    for w in sorted((w for w in _CURRENCY_WORDS if len(w) > 1 or not w.isascii()), key=len,
+                    reverse=True)
+    if w not in {"¥", "$", "€", "£", "us$", "hk$"}
+)
+
+_MONEY = re.compile(
+    rf"(?P<neg>(?<![0-9a-z.])[-−](?=\s?(?:{_PRE}|\d))|\bminus\s+|负|負)?"
+    rf"(?:(?<![a-z])(?P<pre>{_PRE})\s?(?P<neg2>[-−])?\s?)?"
+    rf"(?P<num>{NUMBER_PATTERN})"
+    rf"(?P<mult>{_MULT})?"
+    rf"(?:\s?(?P<suf>{_SUF}))?",
+    re.IGNORECASE,
+)
+
+# What may follow a bare number that makes it a count, a time or a percentage, not money.
+_NOT_MONEY_AFTER = re.compile(
+    r"\s*(?:个|個|名|位|人|条|條|笔|筆|次|台|家|户|戶|份|小时|小時|钟头|鐘頭|分钟|分鐘|分|秒|天|日|"
+    r"周|週|星期|月|年|号|號|点|點|时|時|%|％|percent|users?|customers?|people|persons?|"
+    r"records?|rows?|orders?|accounts?|transactions?|hours?|hrs?|minutes?|mins?|seconds?|"
+    r"secs?|days?|weeks?|months?|years?|times?|am\b|pm\b|h\b|[:/]\d|-\d)",
+    re.IGNORECASE,
+)
+
+
+def _money_value(m: re.Match[str]) -> Decimal | None:
+    raw = m.group("num").rstrip(",.")
+    value = cn_to_decimal(raw)
+    if value is None:
+        return None
+    mult = (m.group("mult") or "").strip().lower()
+    if mult:
+        value *= _MULTIPLIERS[mult]
+    return _tidy(value)
+
+
+def _currency(m: re.Match[str], default: str) -> str | None:
+    pre = (m.group("pre") or "").lower()
+    suf = (m.group("suf") or "").lower()
+    if suf and (suf in _ISO or not pre):
+        return _CURRENCY_WORDS[suf]
+    if pre:
+        return _CURRENCY_WORDS[pre]
+    return None
+
+
+def parse_money(text: str, default_currency: str = "CNY") -> ParsedMoney | None:
+    """The amount a customer states, as exact Decimal + currency; None when there is none.
+
+    Raises ``NegativeAmount`` for a negative amount ("-500元", "minus 300").
+    """
+    s = normalize(text)
+    bare: tuple[re.Match[str], Decimal] | None = None
+    for m in _MONEY.finditer(s):
+        value = _money_value(m)
+        if value is None:
+            continue
+        currency = _currency(m, default_currency)
+        negative = bool(m.group("neg") or m.group("neg2"))
+        if currency is not None:
+            if negative:
+                raise NegativeAmount(text)
+            return ParsedMoney(value, currency)
+        if bare is not None:
+            continue
+        num = m.group("num")
+        if not (any(ch.isdigit() for ch in num) or any(ch in _CN_UNIT_CHARS for ch in num)):
+            continue  # a lone "一" in "一些" is not an amount
+        start, end = m.start("num"), m.end()
+        if start > 0 and s[start - 1] in ":/-" and s[start - 2 : start - 1].isdigit():
+            continue  # "14:00", "2026-11-20"
+        if start > 0 and s[start - 1] == ":":
+            continue
+        if _NOT_MONEY_AFTER.match(s, end):
+            continue
+        bare = (m, value)
+    if bare is None:
+        return None
+    m, value = bare
+    if m.group("neg") or m.group("neg2"):
+        raise NegativeAmount(text)
+    return ParsedMoney(value, default_currency)
+
+
+_COUNT_UNIT = (
+    r"(?:个|個|名|位|人|户|戶|家|条|條|笔|筆|台|份|件|例|users?|customers?|clients?|people|"
+    r"persons?|members?|accounts?|records?|rows?|orders?|transactions?|devices?|merchants?|"
+    r"stores?|employees?|entries|entry|subscribers?|players?|patients?|students?)"
+)
+_APPROX_PRE = (
+    r"(?:大约|大約|大概|约|約|将近|將近|接近|近|超过|超過|逾|差不多|about|around|approximately|"
+    r"approx\.?|roughly|nearly|almost|over|more than|some|~|≈)"
+)
+_COUNT = re.compile(
+    rf"(?P<pre>{_APPROX_PRE}\s*)?"
+    rf"(?P<fuzzy>(?P<fnum>[{_CN_CHARS}\d]*)(?P<fz>[几幾数數上])(?P<funit>[{_CN_UNIT_CHARS}]*))?"
+    rf"(?(fuzzy)|(?P<num>{NUMBER_PATTERN})(?P<mult>(?<=\d)k(?![a-z]))?)"
+    rf"(?P<post>多|余|餘|来|來|\+)?"
+    rf"(?P<unit>\s*{_COUNT_UNIT})?",
+    re.IGNORECASE,
+)
+_EN_FUZZY = re.compile(r"\b(?P<w>dozens|hundreds|thousands|millions)\s+of\b", re.IGNORECASE)
+_EN_FUZZY_VALUES = {"dozens": 12, "hundreds": 100, "thousands": 1000, "millions": 10**6}
+_NOT_COUNT_AFTER = re.compile(
+    r"\s*(?:元|块|塊|圆|美元|欧元|人民币|小时|小時|分钟|分鐘|分|秒|天|日|周|週|星期|月|年|号|號|点|點|"
+    r"时|時|%|％|rmb|cny|usd|yuan|dollars?|euros?|hours?|hrs?|minutes?|mins?|days?|weeks?|"
+    r"months?|years?|am\b|pm\b|[:/]\d|-\d)",
+    re.IGNORECASE,
+)
+
+
+def _count_value(m: re.Match[str]) -> int | None:
+    if m.group("fuzzy"):
+        fnum, fz, funit = m.group("fnum"), m.group("fz"), m.group("funit")
+        if fnum and fz in "几幾":
+            value = cn_to_int(fnum + funit)
+        elif funit:
+            value = cn_to_int("一" + funit)
+        else:
+            return None
+        return value
+    num = m.group("num").rstrip(",.")
+    if not (any(ch.isdigit() for ch in num) or any(ch in _CN_UNIT_CHARS for ch in num)):
+        if not m.group("unit"):
+            return None  # "一" alone is not a count, "一个人"/"两名用户" is
+    dec = cn_to_decimal(num)
+    if dec is None:
+        return None
+    if m.group("mult"):
+        dec *= 1000
+    if dec != dec.to_integral_value():
+        return None
+    return int(dec)
+
+
+def parse_count(text: str) -> ParsedCount | None:
+    """How many users/records/customers were affected; None when no count is given.
+
+    A number followed by a count noun wins over a bare number; money, times and dates are
+    never counts. Hedges ("约", "about", "十几", "两千多") set ``approximate``.
+    """
+    s = normalize(text)
+    bare: ParsedCount | None = None
+    for m in _COUNT.finditer(s):
+        if not (m.group("fuzzy") or m.group("num")):
+            continue
+        value = _count_value(m)
+        if value is None:
+            continue
+        approximate = bool(m.group("pre") or m.group("fuzzy") or m.group("post"))
+        if m.group("unit"):
+            return ParsedCount(value, approximate)
+        start = m.start("fuzzy") if m.group("fuzzy") else m.start("num")
+        if start > 0 and s[start - 1] in ":/-$¥€£":
+            continue
+        if _NOT_COUNT_AFTER.match(s, m.end()) or (start > 0 and s[start - 1] == "-"):
+            continue
+        if bare is None:
+            bare = ParsedCount(value, approximate)
+    if bare is not None:
+        return bare
+    fuzzy = _EN_FUZZY.search(s)
+    if fuzzy:
+        return ParsedCount(_EN_FUZZY_VALUES[fuzzy.group("w").lower()], True)
+    return None
+
