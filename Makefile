@@ -1,0 +1,45 @@
+# Two commands matter to a new user: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+RASA := .venv-rasa/bin/rasa
+PY := .venv/bin/python
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup system-deps spacy train run test lint typecheck validate pytest stories eval bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+system-deps:
+	@bash scripts/system_deps.sh
+
+spacy train: setup
+	@bash scripts/train.sh
+
+run:
+	@bash scripts/run.sh
+
+lint: setup
+	.venv/bin/ruff check .
+
+typecheck: setup
+	.venv/bin/mypy
+
+validate: train
+	$(RASA) data validate --domain domain --data nlu stories --config config.yml --fail-on-warnings
+
+pytest: setup system-deps train
+	.venv/bin/pytest -q
+
+stories: train
+	@mkdir -p reports/stories
+	$(RASA) test core --model models/current.tar.gz --stories tests/stories \
+	  --out reports/stories --fail-on-prediction-errors
+
+test: setup system-deps lint typecheck train validate pytest stories
+	@echo "make test: all checks passed"
+
+eval: train
+	$(PY) -m scripts.eval_nlu
+
+clean:
+	rm -rf build models var/tracker.db reports/stories .pytest_cache .mypy_cache .ruff_cache

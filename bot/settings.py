@@ -1,0 +1,28 @@
+"""Typed gateway configuration, read once from the environment (and `.env`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class GatewaySettings(BaseSettings):
+    """Everything the gateway needs; secrets have no defaults so they can't leak into git."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    rasa_url: str = Field("http://127.0.0.1:5005", alias="RASA_URL")
+    rasa_token: SecretStr | None = Field(None, alias="RASA_TOKEN")
+    rasa_timeout_seconds: float = Field(30.0, alias="RASA_TIMEOUT_SECONDS")
+    host: str = Field("127.0.0.1", alias="GATEWAY_HOST")
+    port: int = Field(8000, alias="GATEWAY_PORT")
+    max_message_chars: int = Field(2000, alias="MAX_MESSAGE_CHARS", gt=0)
+    staff_api_token: SecretStr | None = Field(None, alias="STAFF_API_TOKEN")
+    telegram_bot_token: SecretStr | None = Field(None, alias="TELEGRAM_BOT_TOKEN")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> GatewaySettings:
+    return GatewaySettings()

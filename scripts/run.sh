@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `make run`: set up, train if the data changed, then start Rasa, the action server and the
+# gateway under honcho. Ctrl-C stops all three.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/train.sh >/dev/null
+set -a; . ./.env; set +a
+export RASA_PORT="${RASA_PORT:-5005}" ACTIONS_PORT="${ACTIONS_PORT:-5055}" GATEWAY_PORT="${GATEWAY_PORT:-8000}"
+export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTIONS_PORT/webhook}"
+export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
+export TRACKER_DB="${TRACKER_DB:-var/tracker.db}"
+mkdir -p var
+exec .venv/bin/honcho start -f Procfile

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Build our spaCy pipeline and train the Rasa model, each only when its inputs changed.
+# Trained models are also kept in a cache outside the clone (CLAIMS_CACHE_DIR, default
+# ~/.cache/claim-intake) so a fresh clone of unchanged data does not train again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+say() { printf '[train] %s\n' "$*"; }
+
+cache="${CLAIMS_CACHE_DIR:-$HOME/.cache/claim-intake}"
+mkdir -p "$cache/models" models build
+
+spacy_hash="$(cat nlu/spacy_pipeline/*.py nlu/spacy_pipeline/*.json* 2>/dev/null | sha256sum | cut -c1-16)"
+if [ "$(cat build/spacy_zh/.source-hash 2>/dev/null || true)" != "$spacy_hash" ]; then
+  say "building the spaCy pipeline (blank zh + jieba + entity_ruler) into build/spacy_zh"
+  .venv-rasa/bin/python nlu/spacy_pipeline/build.py --out build/spacy_zh
+  echo "$spacy_hash" > build/spacy_zh/.source-hash
+else
+  say "spaCy pipeline is up to date"
+fi
+
+hash="$(.venv/bin/python scripts/model_hash.py)"
+model="models/$hash.tar.gz"
+if [ -f "$model" ]; then
+  say "model $model is up to date"
+elif [ -f "$cache/models/$hash.tar.gz" ]; then
+  say "using cached model for $hash"
+  cp "$cache/models/$hash.tar.gz" "$model"
+else
+  say "training model $hash (a few minutes on 2 cores; progress below)"
+  start=$(date +%s)
+  .venv-rasa/bin/rasa train --config config.yml --domain domain --data nlu stories \
+    --out models --fixed-model-name "$hash" --num-threads 2 2>&1 \
+    | grep -v -E "^(WARNING|W0|I0|.*tensorflow|.*DeprecationWarning)" || true
+  [ -f "$model" ] || { echo "error: training did not produce $model; see the output above" >&2; exit 1; }
+  say "trained in $(( $(date +%s) - start ))s"
+  cp "$model" "$cache/models/$hash.tar.gz"
+fi
+ln -sf "$hash.tar.gz" models/current.tar.gz
+echo "$model"
