@@ -26,7 +26,10 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from claims.case import Money
+
 __all__ = [
+    "Money",
     "NegativeAmount",
     "ParsedCount",
     "ParsedMoney",
@@ -41,12 +44,8 @@ class NegativeAmount(ValueError):
     """Raised for "-500元" / "minus 300": the bot answers that amounts cannot be negative."""
 
 
-@dataclass(frozen=True)
-class ParsedMoney:
-    """An amount with its ISO 4217 currency code (same fields as ``claims.case.Money``)."""
-
-    amount: Decimal
-    currency: str
+ParsedMoney = Money
+"""Alias kept for callers written against the draft API; it is ``claims.case.Money``."""
 
 
 @dataclass(frozen=True)
@@ -180,8 +179,9 @@ _ISO = {"rmb", "cny", "usd", "eur", "gbp", "hkd", "jpy"}
 _PRE = r"us\$|hk\$|usd|cny|rmb|eur|gbp|hkd|jpy|[¥$€£]"
 _SUF = "|".join(
     re.escape(w) if not w.isascii() else rf"{re.escape(w)}(?![a-z])"
-    for w in sorted((w for w in _CURRENCY_WORDS if len(w) > 1 or not w.isascii()), key=len,
-                    reverse=True)
+    for w in sorted(
+        (w for w in _CURRENCY_WORDS if len(w) > 1 or not w.isascii()), key=len, reverse=True
+    )
     if w not in {"¥", "$", "€", "£", "us$", "hk$"}
 )
 
@@ -225,7 +225,7 @@ def _currency(m: re.Match[str], default: str) -> str | None:
     return None
 
 
-def parse_money(text: str, default_currency: str = "CNY") -> ParsedMoney | None:
+def parse_money(text: str, default_currency: str = "CNY") -> Money | None:
     """The amount a customer states, as exact Decimal + currency; None when there is none.
 
     Raises ``NegativeAmount`` for a negative amount ("-500元", "minus 300").
@@ -241,7 +241,7 @@ def parse_money(text: str, default_currency: str = "CNY") -> ParsedMoney | None:
         if currency is not None:
             if negative:
                 raise NegativeAmount(text)
-            return ParsedMoney(value, currency)
+            return Money(value, currency)
         if bare is not None:
             continue
         num = m.group("num")
@@ -260,7 +260,7 @@ def parse_money(text: str, default_currency: str = "CNY") -> ParsedMoney | None:
     m, value = bare
     if m.group("neg") or m.group("neg2"):
         raise NegativeAmount(text)
-    return ParsedMoney(value, default_currency)
+    return Money(value, default_currency)
 
 
 _COUNT_UNIT = (
@@ -301,9 +301,9 @@ def _count_value(m: re.Match[str]) -> int | None:
             return None
         return value
     num = m.group("num").rstrip(",.")
-    if not (any(ch.isdigit() for ch in num) or any(ch in _CN_UNIT_CHARS for ch in num)):
-        if not m.group("unit"):
-            return None  # "一" alone is not a count, "一个人"/"两名用户" is
+    has_weight = any(ch.isdigit() or ch in _CN_UNIT_CHARS for ch in num)
+    if not has_weight and not m.group("unit"):
+        return None  # "一" alone is not a count, "一个人"/"两名用户" is
     dec = cn_to_decimal(num)
     if dec is None:
         return None
@@ -344,4 +344,3 @@ def parse_count(text: str) -> ParsedCount | None:
     if fuzzy:
         return ParsedCount(_EN_FUZZY_VALUES[fuzzy.group("w").lower()], True)
     return None
-

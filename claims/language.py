@@ -27,7 +27,7 @@ _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 
 
 def detect_language(text: str, default: str = "zh") -> str:
-    """"zh" or "en" by the share of Han characters among letters; ``default`` if none."""
+    """Return "zh" or "en" by the share of Han characters among letters; ``default`` if none."""
     han = len(_HAN.findall(text))
     words = len(_LATIN_WORD.findall(text))
     if han + words == 0:
@@ -36,7 +36,10 @@ def detect_language(text: str, default: str = "zh") -> str:
 
 
 _EN_NAMES = r"(?P<lang>english|chinese|mandarin|putonghua)"
-_ZH_NAMES = r"(?P<lang>中文|汉语|漢語|普通话|普通話|国语|國語|华语|華語|英文|英语|英語|english|chinese)"
+_ZH_NAMES = (
+    r"(?P<lang>中文|汉语|漢語|普通话|普通話|国语|國語|华语|華語|英文|英语|英語|"
+    r"english|chinese)"
+)
 _TAIL_EN = r"(?:\s*(?:please|pls|plz|thanks|thank you|now|from now on|instead))*[\s.!?,]*$"
 _TAIL_ZH = (
     r"(?:回答|回复|回覆|答复|答覆|交流|沟通|溝通|聊天|聊|说话|說話|对话|對話|和我说|跟我说|和我聊|"
@@ -52,7 +55,8 @@ _PATTERNS: list[tuple[re.Pattern[str], bool]] = [
             _START
             + r"(?:(?:hi|hello|hey|ok|okay|sorry)[\s,]+)?"
             + r"(?:(?:please|pls|plz|kindly)\s+)?"
-            + r"(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?|i(?:'d| would) like (?:you )?to\s+|"
+            + r"(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?|"
+            + r"i(?:'d| would) like (?:you )?to\s+|"
             + r"let'?s\s+|we\s+can\s+)?"
             + r"(?:answer|reply|respond|speak|talk|write|chat|continue|communicate|use|switch"
             + r"(?:\s+(?:the\s+)?language)?|change(?:\s+(?:the\s+)?language)?)"
@@ -90,7 +94,8 @@ _PATTERNS: list[tuple[re.Pattern[str], bool]] = [
             _START
             + r"(?:请|請|麻烦|麻煩|劳驾|勞駕|能不能|能否|可不可以|可以|你|您|能|会|會|就|还是|還是|"
             + r"我们|我們|咱们|咱們|改|再)*"
-            + r"(?:说|說|讲|講|用|使用|换成|換成|换|換|切换到|切換到|切换成|切換成|转成|轉成|改用|改成|"
+            + r"(?:说|說|讲|講|用|使用|换成|換成|换|換|切换到|切換到|切换成|切換成|"
+            + r"转成|轉成|改用|改成|"
             + r"改说|改說|回到|换回|換回)"
             + _ZH_NAMES
             + _TAIL_ZH,
@@ -116,7 +121,7 @@ _LANG_CODE = {
 
 
 def requested_language(text: str) -> str | None:
-    """"en"/"zh" when the message explicitly asks to switch language, else None.
+    """Return "en"/"zh" when the message explicitly asks to switch language, else None.
 
     Conservative on purpose: a message that only mentions a language ("my English website
     is down", "用英文写的文档丢了") is not a request, because a wrong switch is more
