@@ -272,7 +272,9 @@ def _data_leak(b: _Builder, share: Decimal) -> None:
     for rule, rate in (("data_leak_economic", comp.leak_economic),
                        ("data_leak_distress", comp.leak_distress)):
         per = Range3(rate.low * mult, rate.expected * mult, rate.high * mult)
-        amounts = _levels(lambda lv, per=per: b.case.money(_factor(per, lv) * leak.records * share))
+        count = Decimal(leak.records) * share
+        amounts = (b.case.money(per.low * count), b.case.money(per.expected * count),
+                   b.case.money(per.high * count))
         text = b.policy.lines[rule]
         params: dict[str, Any] = dict(records=leak.records,
                                       low=str(Money(per.low, comp.leak_currency)),
@@ -290,7 +292,8 @@ def _recall(b: _Builder, share: Decimal) -> None:
     if b.case.category != Category.RELEASE_RECALL or fee is None:
         return
     r = b.policy.compensation.recall_extra
-    b.line("recall_extra", "cash", _levels(lambda lv: fee * (_factor(r, lv) * share)),
+    amounts = (fee * (r.low * share), fee * (r.expected * share), fee * (r.high * share))
+    b.line("recall_extra", "cash", amounts,
            fee=str(fee), low=_pct(r.low), high=_pct(r.high))
 
 

@@ -121,9 +121,9 @@ def estimate_durations(
 
     if amount is not None and amount.currency == policy.currency:
         factor = Decimal(1)
-        for t in dp.amount_thresholds:
-            if amount.amount >= t.at_least:
-                factor = t.multiplier
+        for threshold in dp.amount_thresholds:
+            if amount.amount >= threshold.at_least:
+                factor = threshold.multiplier
         driver("amount", factor, dp.amount_stages)
     driver("extra_party", 1 + dp.extra_party_per * max(0, parties - 2), dp.extra_party_stages,
            parties=parties)
@@ -146,16 +146,16 @@ def estimate_durations(
                            pay_name.zh, pay_name.en)
 
     if stage in TERMINAL:
-        t = texts["terminal"]
-        done = (Reason("terminal", t.zh, t.en),)
+        end = texts["terminal"]
+        done = (Reason("terminal", end.zh, end.en),)
         return DurationEstimate(policy.version, stage, True, Scenario("finished", ()), None, done)
 
     fast = (sla_credit_only and cat in dp.fast_track_categories
             and stage in HAPPY_PATH
             and HAPPY_PATH.index(stage) <= HAPPY_PATH.index(Stage.PROPOSAL))
     if fast:
-        t = texts["sla_fast_track"]
-        drivers.append(Reason("sla_fast_track", t.zh, t.en))
+        ft = texts["sla_fast_track"]
+        drivers.append(Reason("sla_fast_track", ft.zh, ft.en))
 
     disputed: Scenario | None
     if stage == Stage.REJECTED:
