@@ -250,8 +250,10 @@ def parse_money(text: str, default_currency: str = "CNY") -> Money | None:
         start, end = m.start("num"), m.end()
         if start > 0 and s[start - 1] in ":/-" and s[start - 2 : start - 1].isdigit():
             continue  # "14:00", "2026-11-20"
-        if start > 0 and s[start - 1] == ":":
-            continue
+        if start > 0 and (
+            s[start - 1] in ":第#" or s[start - 1].isascii() and s[start - 1].isalpha()
+        ):
+            continue  # "v2.3", "ABC123", "第2季度", "#42" are labels, not amounts
         if _NOT_MONEY_AFTER.match(s, end):
             continue
         bare = (m, value)
@@ -332,7 +334,9 @@ def parse_count(text: str) -> ParsedCount | None:
         if m.group("unit"):
             return ParsedCount(value, approximate)
         start = m.start("fuzzy") if m.group("fuzzy") else m.start("num")
-        if start > 0 and s[start - 1] in ":/-$¥€£":
+        if start > 0 and (
+            s[start - 1] in ":/-$¥€£第#" or s[start - 1].isascii() and s[start - 1].isalpha()
+        ):
             continue
         if _NOT_COUNT_AFTER.match(s, m.end()) or (start > 0 and s[start - 1] == "-"):
             continue

@@ -84,6 +84,9 @@ def test_default_currency_applies_to_bare_numbers_only() -> None:
         "at 14:30",
         "50%",
         "万一系统再挂怎么办",
+        "v2.3 broke the app",
+        "第2季度",
+        "error ABC123",
     ],
 )
 def test_non_money_is_none(text: str) -> None:
@@ -122,7 +125,9 @@ def test_parse_count(text: str, value: int, approximate: bool) -> None:
     assert parse_count(text) == ParsedCount(value, approximate)
 
 
-@pytest.mark.parametrize("text", ["", "hello", "5000元", "3小时", "14:30", "不清楚"])
+@pytest.mark.parametrize(
+    "text", ["", "hello", "5000元", "3小时", "14:30", "不清楚", "v2.3", "第2季度", "ticket #42"]
+)
 def test_parse_count_none(text: str) -> None:
     assert parse_count(text) is None
 
