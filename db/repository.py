@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from claims.case import Case, EvidenceRef, LossItem, Money, StageChange, TimelineEntry
 from db.evidence_store import StoredFile
@@ -342,6 +343,8 @@ class CaseRepository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        #: version of each case as handed out by get()/add(), for the optimistic check.
+        self._seen: dict[str, int] = {}
 
     # -- loading ------------------------------------------------------------------
 
@@ -377,15 +380,20 @@ class CaseRepository:
             raise CaseNotFound(reference)
         return row
 
+    def _hand_out(self, row: CaseRow | None) -> Case | None:
+        if row is None:
+            return None
+        case = row_to_case(row)
+        self._seen[row.reference] = row.version
+        return case
+
     def get(self, reference: str) -> Case | None:
         """The case, or None. Times come back in UTC."""
-        row = self._row(reference)
-        return None if row is None else row_to_case(row)
+        return self._hand_out(self._row(reference))
 
     def get_for_update(self, reference: str) -> Case | None:
         """Like :meth:`get` but locks the case until the unit of work ends."""
-        row = self._row(reference, lock=True)
-        return None if row is None else row_to_case(row)
+        return self._hand_out(self._row(reference, lock=True))
 
     def summary(self, reference: str) -> CaseSummary | None:
         """Status, assignment, version and stage times of one case."""
@@ -490,6 +498,7 @@ class CaseRepository:
             row.customer = self.session.get(Customer, customer_id)
         self._apply(row, case, only_set_customer_fields=True)
         self.session.flush()
+        self._seen[case.reference] = row.version
         self.audit(
             "case_created",
             actor=actor,
@@ -510,11 +519,19 @@ class CaseRepository:
         ).scalar_one_or_none()
         if row is None:
             raise CaseNotFound(case.reference)
+        seen = self._seen.get(case.reference)
+        if seen is not None and row.version != seen:
+            # Another writer committed after our get() and a later query in this session
+            # refreshed the row: writing now would silently drop their change.
+            raise StaleDataError(
+                f"case {case.reference} changed (version {seen} -> {row.version})"
+            )
         before = row_to_case(row).to_dict()
         self._apply(row, case, only_set_customer_fields=False)
         after = case.to_dict()
         changed = sorted(k for k in after if before.get(k) != after[k])
         self.session.flush()
+        self._seen[case.reference] = row.version
         self.audit(
             "case_updated",
             actor=actor,
