@@ -281,7 +281,10 @@ def test_no_faq_or_out_of_scope_in_owned_files() -> None:
 def test_heldout_never_in_training() -> None:
     seen = {normalise(parse_annotations(e)[0]) for ex in training_examples().values() for e in ex}
     leaked = [
-        e for ex in heldout_examples().values() for e in ex if normalise(parse_annotations(e)[0]) in seen
+        e
+        for ex in heldout_examples().values()
+        for e in ex
+        if normalise(parse_annotations(e)[0]) in seen
     ]
     assert not leaked, leaked
 
