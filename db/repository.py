@@ -523,9 +523,7 @@ class CaseRepository:
         if seen is not None and row.version != seen:
             # Another writer committed after our get() and a later query in this session
             # refreshed the row: writing now would silently drop their change.
-            raise StaleDataError(
-                f"case {case.reference} changed (version {seen} -> {row.version})"
-            )
+            raise StaleDataError(f"case {case.reference} changed (version {seen} -> {row.version})")
         before = row_to_case(row).to_dict()
         self._apply(row, case, only_set_customer_fields=False)
         after = case.to_dict()
