@@ -26,7 +26,8 @@ def outage_case(hours: Decimal | int | None = None, **fields: Any) -> Case:
     if hours is not None:
         case.timeline = [
             TimelineEntry(TimelineKind.STARTED, T0),
-            TimelineEntry(TimelineKind.RESTORED, T0 + timedelta(seconds=int(Decimal(hours) * 3600))),
+            TimelineEntry(TimelineKind.RESTORED,
+                          T0 + timedelta(seconds=int(Decimal(hours) * 3600))),
         ]
     return case
 

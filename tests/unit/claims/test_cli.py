@@ -54,7 +54,8 @@ def test_case_file_and_explain(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert data["evidence"]["missing"] == ["screenshots", "contract_sla", "revenue_records"]
     assert data["escalation"]["escalate"] is False
     code, out, _ = run(capsys, "evidence", "--case", str(path), "--lang", "en")
-    assert "Still missing: screenshots, contract and SLA terms\n" in out  # no category yet: generic list
+    # no category yet, so the generic list applies
+    assert "Still missing: screenshots, contract and SLA terms\n" in out
 
 
 def test_other_commands(capsys: pytest.CaptureFixture[str]) -> None:

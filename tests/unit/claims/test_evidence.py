@@ -4,7 +4,16 @@ from decimal import Decimal
 
 import pytest
 
-from claims.case import Case, Category, DataLeak, EvidenceKind, EvidenceRef, LossItem, LossKind, Money
+from claims.case import (
+    Case,
+    Category,
+    DataLeak,
+    EvidenceKind,
+    EvidenceRef,
+    LossItem,
+    LossKind,
+    Money,
+)
 from claims.evidence import evidence_checklist
 from claims.policy import Policy
 
@@ -38,7 +47,8 @@ def test_missing_and_completeness(policy: Policy) -> None:
     assert checklist.present == (E.SYSTEM_LOGS, E.CHAT_RECORDS)
     assert checklist.completeness == Decimal("0.25")
     assert checklist.to_dict()["missing"] == ["screenshots", "contract_sla", "revenue_records"]
-    assert checklist.names(policy, "zh", checklist.missing) == ["截图", "合同与 SLA 条款", "营收记录"]
+    names = checklist.names(policy, "zh", checklist.missing)
+    assert names == ["截图", "合同与 SLA 条款", "营收记录"]
 
 
 def test_case_facts_add_requirements(policy: Policy) -> None:

@@ -1,0 +1,127 @@
+"""Properties of the estimate and the durations over generated cases."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from claims.case import (
+    Case,
+    Category,
+    DataLeak,
+    LiabilityFacts,
+    LossItem,
+    LossKind,
+    Money,
+    Stage,
+)
+from claims.compensation import estimate_compensation
+from claims.durations import estimate_durations
+from claims.liability import assess_liability
+from claims.policy import Policy, load_policy
+
+from .conftest import outage_case
+
+POLICY: Policy = load_policy()
+SETTINGS = settings(max_examples=60, deadline=None)
+
+money_amounts = st.decimals(min_value=0, max_value=10_000_000, places=2, allow_nan=False,
+                            allow_infinity=False)
+hours = st.decimals(min_value=0, max_value=800, places=2, allow_nan=False, allow_infinity=False)
+shares = st.decimals(min_value=0, max_value=1, places=2, allow_nan=False, allow_infinity=False)
+losses = st.lists(
+    st.builds(lambda k, a, p: LossItem(k, Money(a), proven=p),
+              st.sampled_from(list(LossKind)), money_amounts, st.booleans()),
+    max_size=5,
+)
+
+
+@st.composite
+def cases(draw: st.DrawFn, downtime: Decimal | None = None) -> Case:
+    fee = draw(st.none() | money_amounts.map(Money))
+    return outage_case(
+        downtime if downtime is not None else draw(st.none() | hours),
+        category=draw(st.none() | st.sampled_from(list(Category))),
+        monthly_fee=fee,
+        hourly_revenue=draw(st.none() | money_amounts.map(Money)),
+        hourly_staff_cost=draw(st.none() | money_amounts.map(Money)),
+        people_idle=draw(st.integers(0, 50)),
+        losses=draw(losses),
+        data_leak=draw(st.none() | st.builds(
+            DataLeak, st.integers(0, 100_000),
+            st.lists(st.sampled_from(["id_number", "phone_number", "name"]), max_size=2)
+            .map(tuple))),
+        contract_cap=draw(st.none() | money_amounts.map(Money)),
+    )
+
+
+@SETTINGS
+@given(cases(), st.none() | shares)
+def test_ordered_and_capped(case: Case, share: Decimal | None) -> None:
+    if share is not None:
+        case.liability = LiabilityFacts(company_share=share)
+    est = estimate_compensation(POLICY, case)
+    assert Money.zero() <= est.low <= est.expected <= est.high
+    if est.cap is not None:
+        assert est.high <= est.cap
+    for line in est.lines:
+        assert line.low <= line.expected <= line.high
+
+
+@SETTINGS
+@given(st.data(), hours, hours)
+def test_grows_with_downtime(data: st.DataObject, a: Decimal, b: Decimal) -> None:
+    short, long_ = sorted((a, b))
+    base = data.draw(cases(downtime=short))
+    longer = outage_case(long_, **{k: getattr(base, k) for k in (
+        "category", "monthly_fee", "hourly_revenue", "hourly_staff_cost", "people_idle",
+        "losses", "data_leak", "contract_cap")})
+    e1, e2 = estimate_compensation(POLICY, base), estimate_compensation(POLICY, longer)
+    assert e1.low <= e2.low and e1.expected <= e2.expected and e1.high <= e2.high
+
+
+@SETTINGS
+@given(cases(), shares, shares)
+def test_grows_with_company_share(case: Case, a: Decimal, b: Decimal) -> None:
+    low_share, high_share = sorted((a, b))
+    e1 = estimate_compensation(POLICY, case, liability=assess_liability(
+        POLICY, LiabilityFacts(company_share=low_share)))
+    e2 = estimate_compensation(POLICY, case, liability=assess_liability(
+        POLICY, LiabilityFacts(company_share=high_share)))
+    assert e1.low <= e2.low and e1.expected <= e2.expected and e1.high <= e2.high
+
+
+open_stages = [s for s in Stage if s not in (Stage.COMPENSATED, Stage.CLOSED, Stage.WITHDRAWN)]
+
+
+@SETTINGS
+@given(
+    st.sampled_from(open_stages),
+    st.none() | st.sampled_from(list(Category)),
+    st.none() | money_amounts.map(Money),
+    st.integers(1, 10),
+    shares,
+    st.booleans(),
+    st.booleans(),
+)
+def test_durations_ordered_and_positive(stage: Stage, category: Category | None,
+                                        amount: Money | None, parties: int,
+                                        completeness: Decimal, cross_border: bool,
+                                        sla_only: bool) -> None:
+    result = estimate_durations(POLICY, stage=stage, category=category, amount=amount,
+                                parties=parties, evidence_completeness=completeness,
+                                cross_border=cross_border, sla_credit_only=sla_only)
+    assert 0 < result.low_days <= result.high_days
+    for step in result.expected.steps:
+        assert 0 <= step.low_days <= step.high_days and step.high_days > 0
+    if result.disputed is not None:
+        assert result.disputed.low_days >= result.low_days
+        assert result.disputed.high_days >= result.high_days
+
+
+@SETTINGS
+@given(cases())
+def test_case_round_trip(case: Case) -> None:
+    assert Case.from_dict(case.to_dict()) == case
