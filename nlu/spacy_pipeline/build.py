@@ -21,8 +21,18 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE.parents[1] / "build" / "spacy_zh"
 
 
+def _skip_heavy_backends() -> None:
+    """Keep thinc from importing TensorFlow (installed for Rasa): it costs seconds per run.
+
+    Only this script's process is affected; Rasa loads the saved pipeline in its own.
+    """
+    for name in ("tensorflow", "torch", "mxnet", "cupy"):
+        sys.modules.setdefault(name, None)
+
+
 def make_nlp():
     """A blank zh pipeline with jieba and our entity_ruler patterns (not yet saved)."""
+    _skip_heavy_backends()
     import spacy
 
     sys.path.insert(0, str(HERE))

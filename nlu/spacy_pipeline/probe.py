@@ -18,6 +18,15 @@ from pathlib import Path
 DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "build" / "spacy_zh"
 
 
+def _skip_heavy_backends() -> None:
+    """Keep thinc from importing TensorFlow (installed for Rasa): it costs seconds per run.
+
+    Only this script's process is affected; Rasa loads the saved pipeline in its own.
+    """
+    for name in ("tensorflow", "torch", "mxnet", "cupy"):
+        sys.modules.setdefault(name, None)
+
+
 def analyse(nlp, text: str) -> dict:
     """Entities of ``text`` (original and lowercased) with char offsets, and its tokens."""
 
@@ -34,6 +43,7 @@ def analyse(nlp, text: str) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _skip_heavy_backends()
     import spacy
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -1,0 +1,259 @@
+"""Entities found by our built spaCy pipeline (blank zh/jieba + entity_ruler).
+
+Why a subprocess: spaCy lives in ``.venv-rasa`` (Python 3.10), the tests run in ``.venv``.
+The pipeline is built once per session into a tmp dir and every phrase is probed in one
+call, so the module stays fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+RASA_PY = ROOT / ".venv-rasa" / "bin" / "python"
+SRC = ROOT / "nlu" / "spacy_pipeline"
+
+pytestmark = pytest.mark.skipif(
+    not RASA_PY.exists(), reason=f"{RASA_PY} missing: the spaCy pipeline needs .venv-rasa"
+)
+
+# (text, exact [(label, entity text)] expected, in order)
+CASES: list[tuple[str, list[tuple[str, str]]]] = [
+    # money
+    ("损失10万元", [("money", "10万元")]),
+    ("¥5,000", [("money", "¥5,000")]),
+    ("5000 RMB", [("money", "5000 RMB")]),
+    ("$1.2k", [("money", "$1.2k")]),
+    ("5000元", [("money", "5000元")]),
+    ("3.5万", [("money", "3.5万")]),
+    ("两万块", [("money", "两万块")]),
+    ("USD 2,500.50", [("money", "USD 2,500.50")]),
+    ("2 million yuan", [("money", "2 million yuan")]),
+    ("€300", [("money", "€300")]),
+    ("500块钱", [("money", "500块钱")]),
+    ("赔偿两万块钱", [("money", "两万块钱")]),
+    ("赔偿5千元", [("money", "5千元")]),
+    ("我们损失了大约10万元", [("money", "大约10万元")]),
+    ("损失人民币5000元", [("money", "人民币5000元")]),
+    ("损失了3.5万，另外还有2000元", [("money", "3.5万"), ("money", "2000元")]),
+    ("we lost about 2 million dollars", [("money", "about 2 million dollars")]),
+    (
+        "eur 300 or 300 euros or 300€",
+        [("money", "eur 300"), ("money", "300 euros"), ("money", "300€")],
+    ),
+    ("5000rmb", [("money", "5000rmb")]),
+    ("10k usd", [("money", "10k usd")]),
+    # duration
+    ("3小时", [("duration", "3小时")]),
+    ("两天", [("duration", "两天")]),
+    ("半小时", [("duration", "半小时")]),
+    ("two days", [("duration", "two days")]),
+    ("1.5 hours", [("duration", "1.5 hours")]),
+    ("90 minutes", [("duration", "90 minutes")]),
+    ("3h", [("duration", "3h")]),
+    ("停机三个小时", [("duration", "三个小时")]),
+    ("中断了一个半小时", [("duration", "一个半小时")]),
+    ("持续了2个月", [("duration", "2个月")]),
+    ("停了45分钟", [("duration", "45分钟")]),
+    ("3天内", [("duration", "3天内")]),
+    ("两到三天", [("duration", "两到三天")]),
+    ("3-4小时", [("duration", "3-4小时")]),
+    ("for half an hour", [("duration", "half an hour")]),
+    ("3 to 4 hours", [("duration", "3 to 4 hours")]),
+    ("3年", [("duration", "3年")]),
+    # datetime
+    ("昨天上午9点", [("datetime", "昨天上午9点")]),
+    ("2026-11-20 14:00", [("datetime", "2026-11-20 14:00")]),
+    ("2026/11/20", [("datetime", "2026/11/20")]),
+    ("11月20日下午3点", [("datetime", "11月20日下午3点")]),
+    ("上周五下午三点", [("datetime", "上周五下午三点")]),
+    ("今天早上8点半", [("datetime", "今天早上8点半")]),
+    ("yesterday 9am", [("datetime", "yesterday 9am")]),
+    ("today at 14:30", [("datetime", "today at 14:30")]),
+    ("last Friday 3pm", [("datetime", "last Friday 3pm")]),
+    ("Nov 20 2pm", [("datetime", "Nov 20 2pm")]),
+    ("14:00", [("datetime", "14:00")]),
+    ("凌晨2点", [("datetime", "凌晨2点")]),
+    ("2026年11月20日下午3点", [("datetime", "2026年11月20日下午3点")]),
+    ("前天凌晨3点15分", [("datetime", "前天凌晨3点15分")]),
+    ("上个星期五下午", [("datetime", "上个星期五下午")]),
+    ("本周三上午10点", [("datetime", "本周三上午10点")]),
+    ("昨天14:00开始", [("datetime", "昨天14:00")]),
+    ("十一月二十日", [("datetime", "十一月二十日")]),
+    ("晚上十一点半", [("datetime", "晚上十一点半")]),
+    ("三小时前", [("datetime", "三小时前")]),
+    ("It started November 20th, 2026 at 2:30 pm", [("datetime", "November 20th, 2026 at 2:30 pm")]),
+    ("at 9:30am yesterday", [("datetime", "9:30am yesterday")]),
+    ("since 20 Nov 2026", [("datetime", "20 Nov 2026")]),
+    ("2 hours ago", [("datetime", "2 hours ago")]),
+    ("this morning at 9", [("datetime", "this morning at 9")]),
+    # percent
+    ("99.9%", [("percent", "99.9%")]),
+    ("百分之五", [("percent", "百分之五")]),
+    ("5 percent", [("percent", "5 percent")]),
+    ("退还百分之十的费用", [("percent", "百分之十")]),
+    ("a 5 per cent credit", [("percent", "5 per cent")]),
+    # case reference, email, phone
+    ("CLM-2026-000123", [("case_reference", "CLM-2026-000123")]),
+    ("查询clm-2026-000123的进度", [("case_reference", "clm-2026-000123")]),
+    ("案件号CLM-2026-000123查一下", [("case_reference", "CLM-2026-000123")]),
+    ("zhang.san@example.com", [("email", "zhang.san@example.com")]),
+    (
+        "发邮件到li_si+claims@mail.example.com.cn谢谢",
+        [("email", "li_si+claims@mail.example.com.cn")],
+    ),
+    ("mail me at Bob.Lee@Example.org.", [("email", "Bob.Lee@Example.org")]),
+    ("电话13800138000", [("phone", "13800138000")]),
+    ("+86 138 0013 8000", [("phone", "+86 138 0013 8000")]),
+    ("+1 415 555 0100", [("phone", "+1 415 555 0100")]),
+    ("联系电话：138-0013-8000", [("phone", "138-0013-8000")]),
+    ("我的手机是+8613800138000", [("phone", "+8613800138000")]),
+    ("打0755-12345678", [("phone", "0755-12345678")]),
+    ("call me at (415) 555-0100", [("phone", "(415) 555-0100")]),
+    # affected count
+    ("3000 users", [("affected_count", "3000 users")]),
+    ("5万名用户", [("affected_count", "5万名用户")]),
+    ("约两千条记录", [("affected_count", "约两千条记录")]),
+    ("1,200 customers", [("affected_count", "1,200 customers")]),
+    ("3000个客户", [("affected_count", "3000个客户")]),
+    ("12 people", [("affected_count", "12 people")]),
+    ("损失3.5万用户", [("affected_count", "3.5万用户")]),
+    ("2000多名用户受影响", [("affected_count", "2000多名用户")]),
+    ("超过1,200名客户", [("affected_count", "超过1,200名客户")]),
+    ("大约三千个账户", [("affected_count", "大约三千个账户")]),
+    ("about 1.2 million users were affected", [("affected_count", "about 1.2 million users")]),
+    ("we had 12k users", [("affected_count", "12k users")]),
+    # several in one message
+    (
+        "the outage lasted 3 hours and cost us $12,500",
+        [("duration", "3 hours"), ("money", "$12,500")],
+    ),
+    (
+        "Our payment API was down for 3h since yesterday 9am, 3000 users affected.",
+        [("duration", "3h"), ("datetime", "yesterday 9am"), ("affected_count", "3000 users")],
+    ),
+    (
+        "昨天上午9点支付系统宕机3小时，5万名用户受影响，损失约10万元",
+        [
+            ("datetime", "昨天上午9点"),
+            ("duration", "3小时"),
+            ("affected_count", "5万名用户"),
+            ("money", "约10万元"),
+        ],
+    ),
+    # negatives: bare numbers, ratings, menu choices, years, versions
+    ("评分5", []),
+    ("选3", []),
+    ("I rate it 5", []),
+    ("Option 3 please", []),
+    ("我给5分", []),
+    ("第2个问题", []),
+    ("2026年", []),
+    ("2026年的事故", []),
+    ("in 2026", []),
+    ("版本2.0发布后", []),
+    ("version 2.3.1 broke the app", []),
+    ("订单号123456789", []),
+    ("3 of 5 servers", []),
+    ("我们有3个系统受影响", []),
+    ("你好，我想投诉", []),
+    ("hello, I want to file a claim", []),
+]
+
+
+def _run(args: list[str], stdin: str | None = None) -> str:
+    proc = subprocess.run(
+        [str(RASA_PY), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc.stdout
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("spacy") / "spacy_zh"
+    stdout = _run([str(SRC / "build.py"), "--out", str(out)])
+    assert "wrote spaCy pipeline" in stdout
+    return out
+
+
+@pytest.fixture(scope="session")
+def probed(built: Path) -> dict[str, dict]:
+    texts = [text for text, _ in CASES]
+    stdout = _run([str(SRC / "probe.py"), "--model", str(built), "--stdin"], json.dumps(texts))
+    return {result["text"]: result for result in json.loads(stdout)}
+
+
+def test_cases_are_unique_and_many() -> None:
+    texts = [text for text, _ in CASES]
+    assert len(texts) == len(set(texts))
+    assert len(texts) >= 60
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[t for t, _ in CASES])
+def test_entities(probed: dict[str, dict], text: str, expected: list[tuple[str, str]]) -> None:
+    found = [(label, value) for label, value, _, _ in probed[text]["ents"]]
+    assert found == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[t for t, _ in CASES])
+def test_lowercased_text_gives_same_spans(
+    probed: dict[str, dict], text: str, expected: list[tuple[str, str]]
+) -> None:
+    """Rasa's SpacyNLP lowercases by default; the patterns must not depend on case."""
+    result = probed[text]
+    spans = [(label, start, end) for label, _, start, end in result["ents"]]
+    assert [(label, start, end) for label, _, start, end in result["ents_lower"]] == spans
+
+
+def test_offsets_are_char_offsets_on_token_boundaries(probed: dict[str, dict]) -> None:
+    """Rasa slices the message with these offsets and aligns them with spaCy tokens."""
+    for text, result in probed.items():
+        starts = {start for start, _, _ in result["tokens"]}
+        ends = {end for _, end, _ in result["tokens"]}
+        for label, value, start, end in result["ents"]:
+            assert text[start:end] == value, (text, label)
+            assert start in starts and end in ends, (text, label, value)
+
+
+def test_labels_are_exactly_ours(built: Path) -> None:
+    meta = json.loads((built / "meta.json").read_text(encoding="utf-8"))
+    assert meta["labels"]["entity_ruler"] == sorted(
+        [
+            "money",
+            "duration",
+            "datetime",
+            "percent",
+            "case_reference",
+            "email",
+            "phone",
+            "affected_count",
+        ]
+    )
+    assert meta["pipeline"] == ["entity_ruler"]
+
+
+def test_build_is_deterministic(built: Path, tmp_path: Path) -> None:
+    """Same sources, byte-identical output: a hash of the sources decides on rebuilds."""
+    again = tmp_path / "again"
+    _run([str(SRC / "build.py"), "--out", str(again)])
+
+    def digest(root: Path) -> dict[str, str]:
+        return {
+            str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*"))
+            if p.is_file()
+        }
+
+    assert digest(again) == digest(built)
