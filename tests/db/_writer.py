@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 
-from claims.case import Case, LossItem, Money
+from claims.case import Case, LossItem, LossKind, Money
 from db.engine import make_engine, make_session_factory
 from db.uow import UnitOfWork, update_case
 
 
-def bump(tag: str, i: int):  # type: ignore[no-untyped-def]
+def bump(tag: str, i: int) -> Callable[[Case, UnitOfWork], None]:
     def change(case: Case, uow: UnitOfWork) -> None:
         case.people_idle += 1
-        case.losses.append(LossItem("other", Money(Decimal(1), "CNY"), f"{tag}-{i}"))
+        case.losses.append(LossItem(LossKind.OTHER, Money(Decimal(1), "CNY"), f"{tag}-{i}"))
 
     return change
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from claims.case import Case, LossItem, Money
+from claims.case import Case, LossItem, LossKind, Money
 from db.uow import UnitOfWork, update_case
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +47,9 @@ def test_threads_never_lose_updates(session_factory: sessionmaker[Session]) -> N
 
                 def change(case: Case, uow: UnitOfWork, i: int = i) -> None:
                     case.people_idle += 1
-                    case.losses.append(LossItem("other", Money(Decimal(1), "CNY"), f"{tag}-{i}"))
+                    case.losses.append(
+                        LossItem(LossKind.OTHER, Money(Decimal(1), "CNY"), f"{tag}-{i}")
+                    )
 
                 update_case(session_factory, ref, change, actor=tag)
         except BaseException as exc:  # surfaced below
@@ -103,3 +105,39 @@ def test_concurrent_references_are_unique(session_factory: sessionmaker[Session]
     assert len(refs) == 20
     assert len(set(refs)) == 20
     assert sorted(int(r.rsplit("-", 1)[1]) for r in refs) == list(range(1, 21))
+
+
+def test_get_for_update_serialises_writers(session_factory: sessionmaker[Session]) -> None:
+    ref = _new_case(session_factory)
+    locked = threading.Event()
+    seen: list[int] = []
+
+    def first() -> None:
+        with UnitOfWork(session_factory) as uow:
+            case = uow.cases.get_for_update(ref)
+            assert case is not None
+            locked.set()
+            threading.Event().wait(0.3)  # hold the lock while the other one asks for it
+            case.people_idle = 7
+            uow.cases.save(case)
+            uow.commit()
+
+    def second() -> None:
+        locked.wait(10)
+        with UnitOfWork(session_factory) as uow:
+            case = uow.cases.get_for_update(ref)
+            assert case is not None
+            seen.append(case.people_idle)
+            case.people_idle += 1
+            uow.cases.save(case)
+            uow.commit()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert seen == [7]
+    with UnitOfWork(session_factory) as uow:
+        case = uow.cases.get(ref)
+    assert case is not None and case.people_idle == 8

@@ -9,7 +9,16 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from claims.case import Case, Category, DataLeak, LossItem, Money, TimelineEntry
+from claims.case import (
+    Case,
+    Category,
+    DataLeak,
+    LossItem,
+    LossKind,
+    Money,
+    TimelineEntry,
+    TimelineKind,
+)
 from db.evidence_store import EvidenceStore
 from db.packet import SCHEMA, case_packet, render_markdown
 from db.privacy import REDACTED, delete_customer_data, export_customer_data
@@ -28,8 +37,8 @@ def _seed(factory: sessionmaker[Session], store: EvidenceStore, identity: str, n
         category=Category.SECURITY_BREACH,
         sub_type="customer_data_leak",
         description=f"{name} 的客户数据泄露",
-        timeline=[TimelineEntry("detected", T0, "customer", "saw it on a forum")],
-        losses=[LossItem("legal", Money(Decimal("5000"), "CNY"), "lawyer for " + name)],
+        timeline=[TimelineEntry(TimelineKind.DETECTED, T0, "customer", "saw it on a forum")],
+        losses=[LossItem(LossKind.LEGAL, Money(Decimal("5000"), "CNY"), "lawyer for " + name)],
         data_leak=DataLeak(300, ("id_number",)),
     )
     with UnitOfWork(factory) as uow:

@@ -14,13 +14,17 @@ from claims.case import (
     Case,
     Category,
     DataLeak,
+    EvidenceKind,
     EvidenceRef,
     InvalidTransition,
     LiabilityFacts,
     LossItem,
+    LossKind,
     Money,
     Stage,
+    ThirdParty,
     TimelineEntry,
+    TimelineKind,
 )
 from db.repository import ChannelIdentity
 from db.uow import UnitOfWork
@@ -41,15 +45,17 @@ def full_case() -> Case:
         description="支付系统中断四小时",
         affected_systems=["payment", "api"],
         timeline=[
-            TimelineEntry("started", T0, "customer", "first errors"),
-            TimelineEntry("restored", T0 + timedelta(hours=4), "vendor_status_page"),
+            TimelineEntry(TimelineKind.STARTED, T0, "customer", "first errors"),
+            TimelineEntry(TimelineKind.RESTORED, T0 + timedelta(hours=4), "vendor_status_page"),
         ],
         losses=[
-            LossItem("lost_orders", Money(Decimal("12000.50"), "CNY"), "orders"),
-            LossItem("recovery_cost", Money(Decimal("800"), "USD"), "overtime", proven=True),
+            LossItem(LossKind.LOST_ORDERS, Money(Decimal("12000.50"), "CNY"), "orders"),
+            LossItem(LossKind.RECOVERY_COST, Money(Decimal("800"), "USD"), "overtime", proven=True),
         ],
-        evidence=[EvidenceRef("screenshots", "error page")],
-        liability=LiabilityFacts(third_party="cloud_provider", company_share=Decimal("0.7")),
+        evidence=[EvidenceRef(EvidenceKind.SCREENSHOTS, "error page")],
+        liability=LiabilityFacts(
+            third_party=ThirdParty.CLOUD_PROVIDER, company_share=Decimal("0.7")
+        ),
         data_leak=DataLeak(1200, ("phone_number", "address")),
         monthly_fee=Money(Decimal("5000"), "CNY"),
         monthly_uptime=Decimal("99.2"),
@@ -122,7 +128,7 @@ def test_save_stage_move_history_and_timestamps(session_factory: sessionmaker[Se
         case.move_to(Stage.EVIDENCE_COLLECTION, t1, "need logs")
         with pytest.raises(InvalidTransition):
             case.move_to(Stage.COMPENSATED, t1)
-        case.losses.append(LossItem("legal", Money(Decimal("300"), "CNY")))
+        case.losses.append(LossItem(LossKind.LEGAL, Money(Decimal("300"), "CNY")))
         case.escalations = []
         uow.cases.save(case, actor="agent:li")
         uow.commit()
