@@ -21,6 +21,11 @@ class GatewaySettings(BaseSettings):
     max_message_chars: int = Field(2000, alias="MAX_MESSAGE_CHARS", gt=0)
     staff_api_token: SecretStr | None = Field(None, alias="STAFF_API_TOKEN")
     telegram_bot_token: SecretStr | None = Field(None, alias="TELEGRAM_BOT_TOKEN")
+    # staff side (bot/staff_api.py, bot/auth.py, bot/notifications.py)
+    staff_agents: SecretStr | None = Field(None, alias="STAFF_AGENTS")
+    handoff_timeout_seconds: float = Field(300.0, alias="HANDOFF_TIMEOUT_SECONDS", gt=0)
+    staff_telegram_chat_id: str | None = Field(None, alias="STAFF_TELEGRAM_CHAT_ID")
+    staff_console_url: str | None = Field(None, alias="STAFF_CONSOLE_URL")
 
 
 @lru_cache(maxsize=1)
