@@ -293,7 +293,8 @@ _IDLE_WORDS = re.compile(
 _PEOPLE_WORDS = re.compile(r"人|\bpeople\b|\bpersons?\b", re.IGNORECASE)
 
 _LEAK_WORDS = re.compile(
-    r"泄露|泄漏|洩露|外泄|外洩|被盗|被盜|被拖库|\bleak|\bexposed|\bbreach|\bstolen|\bcompromised",
+    r"(?:泄露|泄漏|洩露)(?!通知)|外泄|外洩|被盗|被盜|被拖库|\bleak|\bexposed|"
+    r"\bbreach(?!\s+notic)|\bstolen|\bcompromised",
     re.IGNORECASE,
 )
 _NEG_BEFORE = re.compile(
@@ -554,7 +555,8 @@ def _extract(message: IncomingMessage, slots: Mapping[str, Any], policy: Policy)
         _category(w, describing=False)
         _systems(w)
         return w.result()
-    if (not w.text and not message.entities) or _junk(w.text):
+    yes_no = w.intent in ("affirm", "deny")
+    if (not w.text and not message.entities and not yes_no) or _junk(w.text):
         return w.result()
     if w.intent == "correct_answer" or _any(_CORRECTION_START, w.text):
         note = _correction(w)
@@ -688,8 +690,13 @@ def _anchor(end: datetime, start: datetime | None, clause: str, now: datetime) -
     return candidate if candidate <= now else end
 
 
+#: Words starting with 一 that timeparse would read as minutes after 点 ("8点一直" -> 8:01).
+_YI_WORDS = re.compile(r"一直|一下|一起|一般|一次|一切|一点点|一会")
+
+
 def _scan_times(w: _Work, text: str) -> _TimeFound:
     found = _TimeFound()
+    text = _YI_WORDS.sub(lambda m: " " * len(m.group(0)), text)
     known_start = _iso_to_dt(w.slots.get("started_at"), w.zone)
     for clause in _time_clauses(text):
         has_money = _any(_CURRENCY_HINT, clause) and (

@@ -1,0 +1,366 @@
+"""extract_updates: exact slot updates for what real customers type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from claims.intake import INTAKE_SLOTS
+from claims.policy import Policy
+
+from .conftest import cny, run
+
+D20 = "2026-11-20T{}:00+08:00"
+
+LONG_ZH = "我们的支付系统昨天上午9点到下午1点宕机了，损失大约10万元，修复花了2万，影响3000个用户"
+LONG_EN = (
+    "Our payment system was down yesterday from 9am to 1pm, we lost about 100,000 yuan, "
+    "recovery cost 20,000, 3000 users affected"
+)
+LONG_EN2 = (
+    "Our payment system went down yesterday at 9am and came back at 1pm. We lost about $15k "
+    "in sales and paid a consultant $2,000 to fix it. 3000 customers were affected."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            LONG_ZH,
+            {
+                "description": LONG_ZH,
+                "category": "outage",
+                "category_reason": "提到“宕机”",
+                "affected_systems": ["payment"],
+                "started_at": D20.format("09:00"),
+                "ended_at": D20.format("13:00"),
+                "revenue_lost": cny("100000"),
+                "recovery_cost": cny("20000"),
+                "customers_affected": 3000.0,
+            },
+        ),
+        (
+            LONG_EN,
+            {
+                "description": LONG_EN,
+                "category": "outage",
+                "category_reason": 'mentions "down"',
+                "affected_systems": ["payment"],
+                "started_at": D20.format("09:00"),
+                "ended_at": D20.format("13:00"),
+                "revenue_lost": cny("100000"),
+                "recovery_cost": cny("20000"),
+                "customers_affected": 3000.0,
+            },
+        ),
+        (
+            LONG_EN2,
+            {
+                "description": LONG_EN2,
+                "category": "outage",
+                "category_reason": 'mentions "down"',
+                "affected_systems": ["payment"],
+                "started_at": D20.format("09:00"),
+                "ended_at": D20.format("13:00"),
+                "revenue_lost": {"amount": "15000", "currency": "USD"},
+                "recovery_cost": {"amount": "2000", "currency": "USD"},
+                "customers_affected": 3000.0,
+            },
+        ),
+        (
+            "用户的身份证号和手机号被泄露了，大约2000条",
+            {
+                "description": "用户的身份证号和手机号被泄露了，大约2000条",
+                "category": "security_breach",
+                "sub_type": "personal_data_leak",
+                "category_reason": "提到“泄露”、提到“身份证”",
+                "leaked_records": 2000.0,
+                "data_leaked": True,
+                "leaked_data_kinds": ["phone_number", "id_number"],
+            },
+        ),
+        (
+            "网站从昨天晚上8点一直到现在还打不开",
+            {
+                "description": "网站从昨天晚上8点一直到现在还打不开",
+                "category": "outage",
+                "category_reason": "提到“打不开”",
+                "affected_systems": ["website"],
+                "started_at": D20.format("20:00"),
+                "ended_at": "ongoing",
+            },
+        ),
+    ],
+)
+def test_long_first_message_fills_everything(
+    policy: Policy, text: str, expected: dict[str, Any]
+) -> None:
+    result = run(policy, text)
+    assert result.updates == expected
+    assert result.problems == ()
+    assert set(result.updates) <= set(INTAKE_SLOTS)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "requested", "slots", "updates", "problems"),
+    [
+        # a bare time: the requested slot decides
+        ("昨天上午9点", "give_time", "started_at", {}, {"started_at": D20.format("09:00")}, ()),
+        (
+            "下午1点",
+            "give_time",
+            "ended_at",
+            {"started_at": D20.format("09:00")},
+            {"ended_at": D20.format("13:00")},
+            (),
+        ),
+        ("still down", "give_time", "ended_at", {"started_at": D20.format("09:00")},
+         {"ended_at": "ongoing"}, ()),
+        ("还没恢复", "give_time", "ended_at", {"started_at": D20.format("09:00")},
+         {"ended_at": "ongoing"}, ()),
+        ("restored at 2pm", "give_time", None, {"started_at": D20.format("09:00"), "description": "x"},  # noqa: E501
+         {"ended_at": D20.format("14:00")}, ()),
+        ("we noticed it at 9:30 yesterday", "give_time", "started_at", {},
+         {"detected_at": D20.format("09:30")}, ()),
+        # validations
+        ("明天上午9点", "give_time", "started_at", {}, {}, ("in_future",)),
+        ("昨天早上7点", "give_time", "ended_at", {"started_at": D20.format("09:00")}, {},
+         ("end_before_start",)),
+        ("不记得了", "give_time", "started_at", {}, {}, ("invalid_time",)),
+        ("blah", "give_time", "ended_at", {}, {}, ("invalid_time",)),
+    ],
+)  # fmt: skip
+def test_times(
+    policy: Policy,
+    text: str,
+    intent: str,
+    requested: str | None,
+    slots: dict[str, Any],
+    updates: dict[str, Any],
+    problems: tuple[str, ...],
+) -> None:
+    result = run(policy, text, intent, requested, slots)
+    assert result.updates == updates
+    assert result.problems == problems
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "requested", "updates", "problems"),
+    [
+        ("10万", "give_amount", "revenue_lost", {"revenue_lost": cny("100000")}, ()),
+        ("about $5k", "give_amount", "revenue_lost",
+         {"revenue_lost": {"amount": "5000", "currency": "USD"}}, ()),
+        ("没有损失", "deny", "revenue_lost", {"revenue_lost": cny("0")}, ()),
+        ("no loss really", "give_amount", "revenue_lost", {"revenue_lost": cny("0")}, ()),
+        ("-500元", "give_amount", "revenue_lost", {}, ("negative_amount",)),
+        ("不知道", "give_amount", "revenue_lost", {}, ("invalid_amount",)),
+        ("修复花了3000元", "give_amount", "revenue_lost", {"recovery_cost": cny("3000")},
+         ("invalid_amount",)),
+        ("我们的月费是2000元", "give_amount", None, {"monthly_fee": cny("2000")}, ()),
+        ("损失5万，加班费用8000元", "give_amount", "revenue_lost",
+         {"revenue_lost": cny("50000"), "recovery_cost": cny("8000")}, ()),
+        ("丢了120个订单", "describe_impact", "revenue_lost", {"orders_lost": 120.0},
+         ("invalid_amount",)),
+        ("20个员工停工了一天", "describe_impact", None, {"people_idle": 20.0}, ()),
+    ],
+)  # fmt: skip
+def test_money_and_counts(
+    policy: Policy,
+    text: str,
+    intent: str,
+    requested: str | None,
+    updates: dict[str, Any],
+    problems: tuple[str, ...],
+) -> None:
+    slots = {"description": "支付系统宕机"}
+    result = run(policy, text, intent, requested, slots)
+    assert result.updates == updates
+    assert result.problems == problems
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "requested", "updates"),
+    [
+        ("", "affirm", "data_leaked", {"data_leaked": True}),
+        ("没有", "deny", "data_leaked", {"data_leaked": False}),
+        ("没有泄露", None, "data_leaked", {"data_leaked": False}),
+        ("是的", "affirm", "customer_config_changed", {"customer_config_changed": True}),
+        ("没有", "deny", "customer_config_changed",
+         {"customer_config_changed": False, "third_party_involved": False}),
+        ("nothing changed", None, "customer_config_changed",
+         {"customer_config_changed": False, "third_party_involved": False}),
+        ("都没有", None, "customer_config_changed",
+         {"customer_config_changed": False, "third_party_involved": False}),
+        ("我们改了配置", None, "customer_config_changed", {"customer_config_changed": True}),
+        ("we changed the config the day before", None, "customer_config_changed",
+         {"customer_config_changed": True}),
+        ("we run it on unsupported hardware", None, "customer_config_changed",
+         {"customer_config_changed": True}),
+        ("支付网关出了故障", None, "customer_config_changed",
+         {"third_party_involved": True, "third_party": "payment_gateway"}),
+        ("the cloud provider had an outage", None, "third_party_involved",
+         {"third_party_involved": True, "third_party": "cloud_provider"}),
+        ("no", "deny", "third_party_involved", {"third_party_involved": False}),
+    ],
+)  # fmt: skip
+def test_booleans(
+    policy: Policy, text: str, intent: str | None, requested: str, updates: dict[str, Any]
+) -> None:
+    slots = {"description": "x", "category": "outage"}
+    assert run(policy, text, intent, requested, slots).updates == updates
+
+
+def test_data_kind_entities_set_leak(policy: Policy) -> None:
+    ents = ({"entity": "data_kind", "value": "bank_card", "start": 0, "end": 3},)
+    slots = {"description": "被黑了", "category": "security_breach"}
+    result = run(policy, "银行卡", "describe_impact", "data_leaked", slots, ents)
+    assert result.updates == {"data_leaked": True, "leaked_data_kinds": ["bank_card"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "existing", "updates"),
+    [
+        ("日志和截图，还有银行流水", "describe_evidence", None,
+         {"evidence_items": ["bank_statements", "system_logs", "screenshots"]}),
+        ("I have the SLA contract and emails with support", "describe_evidence", None,
+         {"evidence_items": ["contract_sla", "chat_records"]}),
+        ("订单记录和收入报表", None, ["system_logs"],
+         {"evidence_items": ["system_logs", "order_records", "revenue_records"]}),
+        ("暂时没有", "deny", None, {"evidence_items": ["none"]}),
+        ("none yet", None, None, {"evidence_items": ["none"]}),
+        ("还有泄露通知", None, ["none"], {"evidence_items": ["breach_notice"]}),
+    ],
+)  # fmt: skip
+def test_evidence(
+    policy: Policy, text: str, intent: str | None, existing: Any, updates: dict[str, Any]
+) -> None:
+    slots = {"description": "x", "evidence_items": existing}
+    assert run(policy, text, intent, "evidence_items", slots).updates == updates
+
+
+@pytest.mark.parametrize(
+    ("text", "requested", "updates", "problems"),
+    [
+        ("zhang@example.com", "customer_contact",
+         {"customer_email": "zhang@example.com", "customer_contact": "zhang@example.com"}, ()),
+        ("电话 138 1234 5678", "customer_contact",
+         {"customer_phone": "13812345678", "customer_contact": "13812345678"}, ()),
+        ("abc", "customer_contact", {}, ("invalid_contact",)),
+        ("我叫张三，来自星辰科技", "customer_name",
+         {"customer_name": "张三", "customer_company": "星辰科技"}, ()),
+        ("My name is John Smith from Acme Ltd", "customer_name",
+         {"customer_name": "John Smith", "customer_company": "Acme Ltd"}, ()),
+        ("I'm Li Wei", "customer_name", {"customer_name": "Li Wei"}, ()),
+    ],
+)  # fmt: skip
+def test_contact(
+    policy: Policy,
+    text: str,
+    requested: str,
+    updates: dict[str, Any],
+    problems: tuple[str, ...],
+) -> None:
+    result = run(policy, text, "give_contact", requested, {"description": "x"})
+    assert result.updates == updates
+    assert result.problems == problems
+
+
+def test_company_entity(policy: Policy) -> None:
+    ents = ({"entity": "company", "value": "Acme", "start": 0, "end": 4},)
+    result = run(policy, "Acme", "give_contact", None, {"description": "x"}, ents)
+    assert result.updates == {"customer_company": "Acme"}
+
+
+@pytest.mark.parametrize(
+    ("text", "slots", "updates", "note"),
+    [
+        ("actually it started at 8, not 9", {"started_at": D20.format("09:00")},
+         {"started_at": D20.format("08:00")}, "start time → 2026-11-20 08:00"),
+        ("不对，损失是5万不是3万", {"revenue_lost": cny("30000")},
+         {"revenue_lost": cny("50000")}, "营收损失 → 50,000 CNY"),
+        ("更正：下午2点才恢复", {"started_at": D20.format("09:00"),
+                                "ended_at": D20.format("13:00")},
+         {"ended_at": D20.format("14:00")}, "恢复时间 → 2026-11-20 14:00"),
+        ("actually my email is li@example.org", {"customer_email": "old@example.org"},
+         {"customer_email": "li@example.org", "customer_contact": "li@example.org"},
+         "contact → li@example.org"),
+        ("不对，影响的是5000个用户", {"customers_affected": 3000.0},
+         {"customers_affected": 5000.0}, "受影响客户数 → 5000"),
+    ],
+)  # fmt: skip
+def test_corrections(
+    policy: Policy, text: str, slots: dict[str, Any], updates: dict[str, Any], note: str
+) -> None:
+    base = {"description": "x", "category": "outage", **slots}
+    result = run(policy, text, "correct_answer", None, base)
+    assert result.updates == updates
+    assert result.correction == note
+
+
+def test_correction_with_nothing_recognisable(policy: Policy) -> None:
+    result = run(policy, "不对", "correct_answer", None, {"description": "x"})
+    assert result.updates == {}
+    assert result.correction is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "requested", "updates"),
+    [
+        ("损失10万的话诉讼要多久？", "faq/how_long_litigation", "revenue_lost", {}),
+        ("how long does it take if we lost $50k?", "faq/how_long_negotiation", None, {}),
+        ("hello, our payment system is down", "greet", None, {}),
+        ("thanks", "say_thanks", "started_at", {}),
+        ("昨天上午9点", "nlu_fallback", "started_at", {"started_at": D20.format("09:00")}),
+        ("10万", "chitchat/ask_weather", "revenue_lost", {"revenue_lost": cny("100000")}),
+    ],
+)  # fmt: skip
+def test_digressions(
+    policy: Policy, text: str, intent: str, requested: str | None, updates: dict[str, Any]
+) -> None:
+    result = run(policy, text, intent, requested, {"description": "x"})
+    assert result.updates == updates
+    assert result.problems == ()
+
+
+def test_category_button_payload(policy: Policy) -> None:
+    ents = ({"entity": "category", "value": "data_loss", "start": 0, "end": 0},)
+    result = run(policy, '/report_incident{"category": "data_loss"}', "report_incident",
+                 "category", {"description": "我们的数据没了"}, ents)  # fmt: skip
+    assert result.updates == {"category": "data_loss", "category_reason": "您选择了该类别"}
+
+
+def test_existing_category_is_kept_and_systems_merge(policy: Policy) -> None:
+    ents = ({"entity": "system", "value": "database", "start": 0, "end": 3},)
+    slots = {"category": "data_loss", "affected_systems": ["payment"]}
+    result = run(policy, "数据库宕机了", "report_incident", None, slots, ents)
+    assert result.updates == {
+        "description": "数据库宕机了",
+        "affected_systems": ["payment", "database"],
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "x" * 10_000,
+        "😀😀😀",
+        '/report_incident{"category": "nonsense"',
+        "'; DROP TABLE cases; --",
+        "\x00\x01\x02",
+    ],
+)
+@pytest.mark.parametrize("requested", [None, "started_at", "revenue_lost"])
+def test_bad_input_gives_no_updates(policy: Policy, text: str, requested: str | None) -> None:
+    result = run(policy, text, "report_incident", requested)
+    assert result.updates == {}
+    assert result.correction is None
+
+
+def test_odd_entities_do_not_raise(policy: Policy) -> None:
+    ents: tuple[Any, ...] = ({"entity": "money"}, {"value": None}, {"entity": "system", "value": 3})
+    result = run(policy, "系统挂了" * 2500, "report_incident", None, {}, ents)
+    assert len(result.updates["description"]) == 1000
