@@ -1,21 +1,47 @@
-"""Global slot extraction that runs after every user message (`action_validate_slot_mappings`).
+"""Global slot extraction after every user message (`action_validate_slot_mappings`).
 
-The language rule itself lives in `claims.language`; this is only the glue that reads the
-message, the channel metadata and the sticky preference from the tracker.
+Fills the language slot and every intake slot the message contains, whichever form is
+active, so one long message answers many questions at once. The rules live in
+`claims.language` and `claims.intake`; this module reads the tracker, says what went wrong,
+and keeps the draft case saved.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions import store
+from actions.common import incoming, language_of, policy, render
+from claims.intake import case_from_slots, extract_updates
 from claims.language import detect_language, requested_language
 
+logger = logging.getLogger(__name__)
+
 SUPPORTED = ("zh", "en")
+
+PROBLEM_RESPONSES = {
+    "invalid_time": "utter_invalid_time",
+    "end_before_start": "utter_end_before_start",
+    "in_future": "utter_time_in_future",
+    "negative_amount": "utter_negative_amount",
+    "invalid_amount": "utter_invalid_amount",
+    "invalid_contact": "utter_invalid_contact",
+}
+
+# Messages that are not answers: a form that asked something lets the rules handle them.
+DIGRESSIONS = (
+    "faq", "chitchat", "out_of_scope", "greet", "say_goodbye", "say_thanks", "challenge_bot",
+    "change_language", "request_human", "cancel_intake", "ask_status", "resume_case",
+    "correct_answer", "export_data", "delete_data",
+)
+MISUNDERSTANDINGS_BEFORE_HELP = 2
 
 
 def explicit_language(tracker: Tracker) -> str | None:
@@ -34,8 +60,12 @@ def explicit_language(tracker: Tracker) -> str | None:
     return None
 
 
+def is_digression(intent: str | None) -> bool:
+    return bool(intent) and str(intent).split("/")[0] in DIGRESSIONS
+
+
 class ValidateSlotMappings(ValidationAction):
-    """Keeps `language` right for every reply and remembers explicit requests."""
+    """Language first, then everything the message says about the incident."""
 
     def extract_language_preference(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -52,3 +82,68 @@ class ValidateSlotMappings(ValidationAction):
         text = (tracker.latest_message or {}).get("text") or ""
         current = tracker.get_slot("language") or "zh"
         return {"language": detect_language(text, default=current)}
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        return events + self.intake_events(dispatcher, tracker, domain)
+
+    def intake_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        language = language_of(tracker)
+        message = incoming(tracker)
+        slots = dict(tracker.current_slot_values())
+        extraction = extract_updates(message, slots, policy())
+        updates: dict[str, Any] = dict(extraction.updates)
+        requested = message.requested_slot
+
+        for problem in extraction.problems:
+            response = PROBLEM_RESPONSES.get(problem)
+            if response:
+                dispatcher.utter_message(
+                    **render(domain, response, language, started_at=slots.get("started_at")),
+                )
+        if requested and tracker.active_loop_name and not is_digression(message.intent):
+            if requested in updates:
+                updates["misunderstandings"] = 0
+            else:
+                # Not an answer we could use: keep the form on this question, and after
+                # repeated tries explain it and offer a person.
+                updates.setdefault(requested, None)
+                count = int(slots.get("misunderstandings") or 0) + (
+                    0 if extraction.problems else 1
+                )
+                updates["misunderstandings"] = count
+                if count >= MISUNDERSTANDINGS_BEFORE_HELP:
+                    dispatcher.utter_message(
+                        **render(domain, "utter_explain_and_offer_human", language)
+                    )
+        if extraction.correction:
+            updates["correction_note"] = extraction.correction
+            dispatcher.utter_message(
+                **render(
+                    domain, "utter_correction_applied", language,
+                    correction_note=extraction.correction,
+                )
+            )
+        slots.update(updates)
+        if slots.get("data_leaked") and not slots.get("leak_advice_given"):
+            dispatcher.utter_message(**render(domain, "utter_leak_urgent_steps", language))
+            updates["leak_advice_given"] = True
+        if updates and slots.get("description") and not slots.get("case_submitted"):
+            reference = self.save_draft(tracker.sender_id, slots, message.now, language)
+            if reference and reference != slots.get("case_reference"):
+                updates["case_reference"] = reference
+        return [SlotSet(name, value) for name, value in updates.items()]
+
+    @staticmethod
+    def save_draft(sender_id: str, slots: dict[str, Any], now: Any, language: str) -> str | None:
+        """Keep the draft in the case database; a failure must not break the chat."""
+        try:
+            case = case_from_slots({**slots, "language": language}, policy(), now=now)
+            return store.save_draft(sender_id, case)
+        except Exception:  # noqa: BLE001 - logged; the slots still hold everything
+            logger.exception("could not save the draft case of %s", sender_id)
+            return None

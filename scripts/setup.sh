@@ -42,7 +42,7 @@ build_env() {  # $1 = dir, $2 = python version, $3 = lock file, $4 = extra step
   rm -rf "$dir"
   "$py" -m venv "$dir"
   "$dir/bin/python" -m pip install -q --upgrade "pip<25"
-  "$dir/bin/python" -m pip install -q --progress-bar off -r "$lock"
+  "$dir/bin/python" -m pip install -q --progress-bar off -r "$lock" 2> >(grep -v "is ignored: it is neither" >&2)
   if [ -n "$extra" ]; then eval "$extra"; fi
   echo "$want" > "$dir/.lock-sha256"
   say "$dir ready"

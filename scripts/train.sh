@@ -9,7 +9,7 @@ say() { printf '[train] %s\n' "$*"; }
 cache="${CLAIMS_CACHE_DIR:-$HOME/.cache/claim-intake}"
 mkdir -p "$cache/models" models build
 
-spacy_hash="$(cat nlu/spacy_pipeline/*.py nlu/spacy_pipeline/*.json* 2>/dev/null | sha256sum | cut -c1-16)"
+spacy_hash="$(find nlu/spacy_pipeline -type f -name '*.py' | sort | xargs cat | sha256sum | cut -c1-16)"
 if [ "$(cat build/spacy_zh/.source-hash 2>/dev/null || true)" != "$spacy_hash" ]; then
   say "building the spaCy pipeline (blank zh + jieba + entity_ruler) into build/spacy_zh"
   .venv-rasa/bin/python nlu/spacy_pipeline/build.py --out build/spacy_zh

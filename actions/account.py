@@ -1,0 +1,183 @@
+"""Status lookup, resuming a draft, handoff to a person, and the customer's data rights.
+
+A case is only discussed with the channel identity that owns it, or with someone who gives
+the email or phone stored on it; a wrong reference gets the same answer as an unknown one
+so case numbers cannot be probed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import store
+from actions.common import language_of, policy
+from claims.case import Case
+from claims.intake import slots_from_case
+
+REFERENCE = re.compile(r"CLM-\d{4}-\d{6}", re.IGNORECASE)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+DIGITS = re.compile(r"\d")
+
+
+def mentioned_reference(tracker: Tracker) -> str | None:
+    entity = next(tracker.get_latest_entity_values("case_reference"), None)
+    text = str(entity or (tracker.latest_message or {}).get("text") or "")
+    match = REFERENCE.search(text)
+    return match.group(0).upper() if match else None
+
+
+def contact_matches(case: Case, text: str) -> bool:
+    """The message carries the email or phone stored on the case."""
+    emails = {e.lower() for e in EMAIL.findall(text)}
+    if case.customer_email and case.customer_email.lower() in emails:
+        return True
+    digits = "".join(DIGITS.findall(text))
+    phone = "".join(DIGITS.findall(case.customer_phone or ""))
+    return len(phone) >= 6 and phone[-8:] in digits
+
+
+def verified_case(tracker: Tracker, reference: str) -> Case | None:
+    """The case, if this customer may see it; None for unknown *and* for not-yours."""
+    case = store.load_case(reference)
+    if case is None:
+        return None
+    if store.owns_case(tracker.sender_id, reference):
+        return case
+    text = str((tracker.latest_message or {}).get("text") or "")
+    if contact_matches(case, text):
+        store.link_identity(tracker.sender_id, reference)
+        return case
+    return None
+
+
+class ActionCaseStatus(Action):
+    def name(self) -> str:
+        return "action_case_status"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        reference = mentioned_reference(tracker) or tracker.get_slot("case_reference")
+        if not reference:
+            dispatcher.utter_message(response="utter_ask_case_reference")
+            return []
+        case = verified_case(tracker, reference)
+        if case is None:
+            dispatcher.utter_message(response="utter_case_not_verified", reference=reference)
+            return []
+        language = language_of(tracker)
+        rules = policy()
+        status = store.case_status(reference)
+        dispatcher.utter_message(
+            response="utter_case_status",
+            reference=reference,
+            category=rules.category_name(case.category, language),
+            stage=rules.stage_names[case.stage].get(language),
+            status=status,
+        )
+        return [SlotSet("case_reference", reference)]
+
+
+class ActionResumeCase(Action):
+    def name(self) -> str:
+        return "action_resume_case"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        reference = mentioned_reference(tracker)
+        if reference:
+            case = verified_case(tracker, reference)
+        else:
+            case = store.draft_for(tracker.sender_id)
+        if case is None or store.case_status(case.reference or "") != "draft":
+            key = "utter_case_not_verified" if reference else "utter_nothing_to_resume"
+            dispatcher.utter_message(response=key, reference=reference or "")
+            return []
+        slots: dict[str, Any] = slots_from_case(case)
+        dispatcher.utter_message(response="utter_resuming_case", reference=case.reference)
+        return [SlotSet(k, v) for k, v in slots.items()] + [
+            SlotSet("case_reference", case.reference),
+            SlotSet("intake_active", True),
+            SlotSet("case_submitted", False),
+        ]
+
+
+class ActionRequestHuman(Action):
+    """Pause the bot: the gateway sees the `handoff` message and routes to an agent."""
+
+    def name(self) -> str:
+        return "action_request_human"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        reference = tracker.get_slot("case_reference")
+        if reference:
+            store.escalate(reference, "customer_requested_human")
+        dispatcher.utter_message(response="utter_handoff")
+        dispatcher.utter_message(
+            json_message={
+                "type": "handoff",
+                "reference": reference,
+                "reason": "customer_requested_human",
+                "language": language_of(tracker),
+            }
+        )
+        return []
+
+
+class ActionExportData(Action):
+    def name(self) -> str:
+        return "action_export_data"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        exported = store.export_data(tracker.sender_id)
+        if exported is None:
+            dispatcher.utter_message(response="utter_no_data_held")
+            return []
+        dispatcher.utter_message(response="utter_data_export_ready", cases=len(exported["cases"]))
+        dispatcher.utter_message(json_message={"type": "data_export", "data": exported})
+        return []
+
+
+class ActionAskDeleteData(Action):
+    def name(self) -> str:
+        return "action_ask_delete_data"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_ask_delete_confirm")
+        return [SlotSet("delete_pending", True)]
+
+
+class ActionDeleteData(Action):
+    def name(self) -> str:
+        return "action_delete_data"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        deleted = store.delete_data(tracker.sender_id)
+        dispatcher.utter_message(response="utter_data_deleted" if deleted else "utter_no_data_held")
+        return [SlotSet("delete_pending", False)]
+
+
+class ActionKeepData(Action):
+    def name(self) -> str:
+        return "action_keep_data"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_data_kept")
+        return [SlotSet("delete_pending", False)]

@@ -1,0 +1,232 @@
+"""The intake's own actions: start, summary, submit, correction, cancel, rating.
+
+Thin glue: the facts come from `claims.intake`, the judgement from `claims.assessment`,
+storage from `actions.store`; every sentence is a domain response.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import store
+from actions.common import language_of, message_time, policy
+from claims.assessment import assess_case
+from claims.intake import INTAKE_SLOTS, case_from_slots, summary_lines
+
+# Slots that describe one case; cleared when a case is submitted or withdrawn.
+CASE_STATE_SLOTS = (
+    "intake_active", "awaiting_confirmation", "case_submitted", "leak_advice_given",
+    "misunderstandings", "correction_note", "cancel_pending",
+)
+
+
+def reset_case_slots() -> list[EventType]:
+    names = [s for s in INTAKE_SLOTS if s not in ("customer_name", "customer_company",
+                                                  "customer_email", "customer_phone",
+                                                  "customer_contact")]
+    return [SlotSet(name, None) for name in names] + [
+        SlotSet("intake_active", False), SlotSet("awaiting_confirmation", False),
+        SlotSet("case_submitted", False), SlotSet("leak_advice_given", False),
+        SlotSet("misunderstandings", 0), SlotSet("correction_note", None),
+        SlotSet("case_reference", None), SlotSet("cancel_pending", False),
+    ]
+
+
+def set_this_turn(tracker: Tracker, slot: str) -> bool:
+    """Whether `slot` was set after the latest user message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") == slot:
+            return True
+    return False
+
+
+class ActionStartIntake(Action):
+    def name(self) -> str:
+        return "action_start_intake"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        events: list[EventType] = []
+        if tracker.get_slot("case_submitted"):
+            # A new incident after a submitted claim starts a new case; keep this message's
+            # facts (they were extracted into the slots just now).
+            keep = {s: tracker.get_slot(s) for s in INTAKE_SLOTS if set_this_turn(tracker, s)}
+            events += reset_case_slots() + [SlotSet(k, v) for k, v in keep.items()]
+        if not tracker.get_slot("intake_active"):
+            dispatcher.utter_message(response="utter_start_intake")
+        return events + [SlotSet("intake_active", True)]
+
+
+class ActionSummarizeClaim(Action):
+    def name(self) -> str:
+        return "action_summarize_claim"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lines = summary_lines(tracker.current_slot_values(), policy(), language_of(tracker))
+        dispatcher.utter_message(response="utter_claim_summary", summary="\n".join(lines))
+        dispatcher.utter_message(response="utter_ask_confirm_submit")
+        return [SlotSet("awaiting_confirmation", True)]
+
+
+class ActionSubmitClaim(Action):
+    def name(self) -> str:
+        return "action_submit_claim"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if not tracker.get_slot("awaiting_confirmation"):
+            dispatcher.utter_message(response="utter_no_intake_to_confirm")
+            return []
+        language = language_of(tracker)
+        now = message_time(tracker)
+        rules = policy()
+        slots = {**tracker.current_slot_values(), "language": language}
+        case = case_from_slots(slots, rules, now=now)
+        transcript = " ".join(
+            str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"
+        )
+        assessment = assess_case(rules, case, now=now, text=transcript)
+        try:
+            reference = store.submit_case(
+                tracker.sender_id, case,
+                estimate=assessment.to_dict(),
+                policy_version=assessment.estimate.policy_version,
+                expected=assessment.estimate.expected,
+                escalation_reasons=list(assessment.escalation.rules),
+            )
+        except Exception:  # noqa: BLE001 - the customer must hear something true
+            dispatcher.utter_message(response="utter_submit_failed")
+            raise
+        texts = assessment.texts(rules, language)
+        reason = "；".join(assessment.classification.reasons) if language == "zh" else "; ".join(
+            assessment.classification.reasons
+        )
+        dispatcher.utter_message(
+            response="utter_claim_submitted",
+            reference=reference,
+            category=rules.category_name(case.category, language),
+            reason=reason or "-",
+            stage=rules.stage_names[case.stage].get(language),
+        )
+        dispatcher.utter_message(response="utter_claim_estimate", estimate=texts["estimate"])
+        dispatcher.utter_message(response="utter_claim_durations", durations=texts["durations"])
+        dispatcher.utter_message(response="utter_claim_evidence", evidence=texts["evidence"])
+        if assessment.escalation.escalate:
+            dispatcher.utter_message(response="utter_case_escalated")
+        dispatcher.utter_message(
+            json_message={
+                "type": "case",
+                "reference": reference,
+                "category": case.category.value if case.category else None,
+                "stage": case.stage.value,
+                "estimate": assessment.to_dict(),
+            }
+        )
+        return [
+            SlotSet("case_reference", reference),
+            SlotSet("category", case.category.value if case.category else None),
+            SlotSet("case_submitted", True),
+            SlotSet("awaiting_confirmation", False),
+            SlotSet("intake_active", False),
+        ]
+
+
+class ActionApplyCorrection(Action):
+    """The correction itself was applied by the global extraction; this says what next."""
+
+    def name(self) -> str:
+        return "action_apply_correction"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if not set_this_turn(tracker, "correction_note"):
+            dispatcher.utter_message(response="utter_correction_not_understood")
+            return []
+        if tracker.get_slot("awaiting_confirmation"):
+            return ActionSummarizeClaim().run(dispatcher, tracker, domain)
+        return []
+
+
+class ActionAskCancel(Action):
+    def name(self) -> str:
+        return "action_ask_cancel"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if not (tracker.get_slot("intake_active") or tracker.get_slot("awaiting_confirmation")):
+            dispatcher.utter_message(response="utter_nothing_to_cancel")
+            return []
+        dispatcher.utter_message(response="utter_ask_cancel_confirm")
+        return [SlotSet("cancel_pending", True)]
+
+
+class ActionCancelIntake(Action):
+    def name(self) -> str:
+        return "action_cancel_intake"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        store.withdraw_draft(tracker.sender_id)
+        dispatcher.utter_message(response="utter_intake_cancelled")
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_case_slots()]
+
+
+class ActionKeepIntake(Action):
+    def name(self) -> str:
+        return "action_keep_intake"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_continue_intake")
+        return [SlotSet("cancel_pending", False)]
+
+
+RATING = re.compile(r"(?<!\d)([1-5])(?!\d)")
+RATING_WORDS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+
+
+def rating_from(tracker: Tracker) -> int | None:
+    entity = next(tracker.get_latest_entity_values("rating"), None)
+    text = str(entity or (tracker.latest_message or {}).get("text") or "")
+    match = RATING.search(text)
+    if match:
+        return int(match.group(1))
+    for word, value in RATING_WORDS.items():
+        if word in text:
+            return value
+    return None
+
+
+class ActionStoreRating(Action):
+    def name(self) -> str:
+        return "action_store_rating"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        rating = rating_from(tracker)
+        reference = tracker.get_slot("case_reference")
+        if rating is None:
+            dispatcher.utter_message(response="utter_ask_rating")
+            return []
+        if reference:
+            comment: Any = (tracker.latest_message or {}).get("text") or ""
+            store.record_rating(reference, rating, str(comment)[:500])
+        dispatcher.utter_message(response="utter_thanks_for_rating")
+        return [SlotSet("csat_rating", rating)]
