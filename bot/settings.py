@@ -21,6 +21,17 @@ class GatewaySettings(BaseSettings):
     max_message_chars: int = Field(2000, alias="MAX_MESSAGE_CHARS", gt=0)
     staff_api_token: SecretStr | None = Field(None, alias="STAFF_API_TOKEN")
     telegram_bot_token: SecretStr | None = Field(None, alias="TELEGRAM_BOT_TOKEN")
+    # Telegram bridge (bot/telegram_bridge.py); runs only when the token is set.
+    telegram_webhook_url: str | None = Field(None, alias="TELEGRAM_WEBHOOK_URL")
+    telegram_webhook_secret: SecretStr | None = Field(None, alias="TELEGRAM_WEBHOOK_SECRET")
+    telegram_api_url: str = Field("https://api.telegram.org/bot", alias="TELEGRAM_API_URL")
+    telegram_file_url: str = Field(
+        "https://api.telegram.org/file/bot", alias="TELEGRAM_FILE_URL"
+    )
+    telegram_inbox_path: str = Field("var/telegram_inbox.db", alias="TELEGRAM_INBOX_PATH")
+    telegram_poll_timeout: float = Field(10.0, alias="TELEGRAM_POLL_TIMEOUT")
+    # Seconds between retries of customer messages queued while Rasa was down.
+    rasa_retry_seconds: float = Field(2.0, alias="RASA_RETRY_SECONDS", gt=0)
     # staff side (bot/staff_api.py, bot/auth.py, bot/notifications.py)
     staff_agents: SecretStr | None = Field(None, alias="STAFF_AGENTS")
     handoff_timeout_seconds: float = Field(300.0, alias="HANDOFF_TIMEOUT_SECONDS", gt=0)
@@ -30,4 +41,4 @@ class GatewaySettings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> GatewaySettings:
-    return GatewaySettings()
+    return GatewaySettings()  # type: ignore[call-arg]  # values come from the environment

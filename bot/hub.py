@@ -1,0 +1,450 @@
+"""The conversation hub: every customer message of every channel passes through here.
+
+Why a hub: the gateway owns the customer connections, so it alone can decide per
+conversation whether Rasa or a human agent answers, push an agent's reply into an open web
+page or a Telegram chat, and keep one transcript. Channels (web, Telegram) only translate
+their transport to :meth:`ConversationHub.handle_customer_text` and register a pusher.
+
+Sender ids are channel identities: ``web:<session>``, ``tg:<chat id>``.
+
+Modes: ``bot`` (Rasa answers) or ``human`` (an agent does; customer text goes to agent
+subscribers only). A mode change is persisted as an audit entry and replayed by
+:meth:`ConversationHub.start`, so a gateway restart keeps a human's chat with the human.
+Rasa switches a chat to ``human`` itself by sending ``{"custom": {"type": "handoff"}}``.
+
+When Rasa is down a customer message is kept in a small in-memory queue per sender and
+retried in order; the replies are pushed when Rasa is back. The customer hears an apology
+at once (beyond the queue limit: a clear refusal).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal, Protocol
+
+from bot.evidence import AcceptedEvidence, EvidenceIntake, human_size, rejection_key
+from bot.messages import gateway_message
+from bot.rasa_client import RasaUnavailable
+from bot.sanitize import clean_customer_text
+from bot.settings import GatewaySettings
+from bot.transcript import Transcript, channel_of
+from claims.language import detect_language
+from db.evidence_store import EvidenceRejected
+
+log = logging.getLogger(__name__)
+
+Mode = Literal["bot", "human"]
+#: Delivers frames (``{"type": "bot"|"agent"|"mode"|..., ...}``) to one customer.
+Pusher = Callable[[str, list[dict[str, Any]]], Awaitable[None]]
+
+
+class RasaLike(Protocol):
+    async def send(
+        self, sender: str, text: str, metadata: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]: ...
+
+
+class JsonSink(Protocol):
+    """An open customer connection (a FastAPI WebSocket fits)."""
+
+    async def send_json(self, data: Any, mode: str = "text") -> None: ...
+
+
+@dataclass
+class _Pending:
+    text: str
+    metadata: dict[str, Any]
+
+
+@dataclass
+class HubConfig:
+    max_message_chars: int = 2000
+    retry_seconds: float = 2.0
+    max_pending_per_sender: int = 20
+    default_language: str = "zh"
+
+
+@dataclass
+class _Conversation:
+    mode: Mode = "bot"
+    language: str | None = None
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    pending: list[_Pending] = field(default_factory=list)
+    #: Button payloads Rasa offered last; only these may reach Rasa unsanitised.
+    buttons: list[dict[str, str]] = field(default_factory=list)
+
+
+def is_handoff(message: dict[str, Any]) -> bool:
+    custom = message.get("custom")
+    return isinstance(custom, dict) and custom.get("type") == "handoff"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+class ConversationHub:
+    """Routes customer messages to Rasa or to agents and pushes replies back."""
+
+    def __init__(
+        self,
+        rasa: RasaLike,
+        transcript: Transcript,
+        config: HubConfig | None = None,
+        evidence: EvidenceIntake | None = None,
+    ) -> None:
+        self.rasa = rasa
+        self.transcript = transcript
+        self.evidence = evidence
+        self.config = config or HubConfig()
+        self._conversations: dict[str, _Conversation] = defaultdict(_Conversation)
+        self._sinks: dict[str, set[JsonSink]] = defaultdict(set)
+        self._agents: dict[str, set[asyncio.Queue[dict[str, Any]]]] = defaultdict(set)
+        self._pushers: dict[str, Pusher] = {}
+        self._retry_task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Reload hand-off modes from the audit log and start the retry loop."""
+        for sender, mode in (await asyncio.to_thread(self.transcript.modes)).items():
+            self._conversations[sender].mode = "human" if mode == "human" else "bot"
+        self._retry_task = asyncio.create_task(self._retry_loop(), name="hub-retry")
+
+    async def stop(self) -> None:
+        if self._retry_task is not None:
+            self._retry_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._retry_task
+            self._retry_task = None
+
+    # -- registration ----------------------------------------------------------------
+
+    def register_channel(self, prefix: str, pusher: Pusher) -> None:
+        """A channel that can push to its customers without them asking (``tg``)."""
+        self._pushers[prefix] = pusher
+
+    def subscribe_customer(self, sender: str, sink: JsonSink) -> Callable[[], None]:
+        """An open web page of ``sender``; returns the unsubscribe function."""
+        self._sinks[sender].add(sink)
+        return lambda: self._sinks[sender].discard(sink)
+
+    def subscribe_agent(
+        self, sender: str, queue: asyncio.Queue[dict[str, Any]]
+    ) -> Callable[[], None]:
+        """Agent console feed for one sender, or ``"*"`` for every conversation.
+
+        Events: ``{"type": "customer"|"bot"|"agent"|"mode"|"evidence", "sender", "text",
+        "at", ...}``.
+        """
+        self._agents[sender].add(queue)
+        return lambda: self._agents[sender].discard(queue)
+
+    # -- state -----------------------------------------------------------------------
+
+    def mode(self, sender: str) -> Mode:
+        return self._conversations[sender].mode if sender in self._conversations else "bot"
+
+    def human_senders(self) -> list[str]:
+        return [s for s, c in self._conversations.items() if c.mode == "human"]
+
+    def language(self, sender: str) -> str:
+        conv = self._conversations.get(sender)
+        return (conv.language if conv else None) or self.config.default_language
+
+    def set_language(self, sender: str, language: str) -> None:
+        if language in ("zh", "en"):
+            self._conversations[sender].language = language
+
+    def button(self, sender: str, index: int) -> dict[str, str] | None:
+        """The ``index``-th button Rasa offered this sender last (Telegram callbacks)."""
+        buttons = self._conversations[sender].buttons
+        return buttons[index] if 0 <= index < len(buttons) else None
+
+    async def set_mode(
+        self, sender: str, mode: Mode, agent: str | None = None, *, reason: str = ""
+    ) -> None:
+        """Give the chat to a human (``human``) or back to the bot; persisted."""
+        if mode not in ("bot", "human"):
+            raise ValueError(f"mode must be bot or human, got {mode!r}")
+        conv = self._conversations[sender]
+        conv.mode = mode
+        actor = agent or "bot"
+        await asyncio.to_thread(
+            self.transcript.record_mode, sender, mode, actor=actor, reason=reason
+        )
+        frame = {"type": "mode", "mode": mode, "agent": agent}
+        await self._deliver(sender, [frame])
+        await self._to_agents(sender, {"type": "mode", "mode": mode, "agent": agent})
+
+    # -- customer side ---------------------------------------------------------------
+
+    def _language_for(self, sender: str, text: str, metadata: dict[str, Any]) -> str:
+        conv = self._conversations[sender]
+        if metadata.get("language") in ("zh", "en"):
+            conv.language = str(metadata["language"])
+            return conv.language
+        return conv.language or detect_language(text, default=self.config.default_language)
+
+    def refusal(self, key: str, language: str, **values: object) -> dict[str, Any]:
+        """A gateway sentence shaped like a Rasa message; ``gateway`` names the reason."""
+        return {"text": gateway_message(key, language, **values), "gateway": key}
+
+    async def handle_customer_text(
+        self,
+        sender: str,
+        text: str,
+        metadata: dict[str, Any] | None = None,
+        *,
+        payload: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """One customer message; returns what to show now (Rasa's messages or a refusal).
+
+        ``payload`` is a button payload the customer pressed: it reaches Rasa verbatim only
+        if Rasa offered it to this sender, otherwise it is cleaned like typed text.
+        """
+        metadata = dict(metadata or {})
+        metadata.setdefault("channel", channel_of(sender))
+        conv = self._conversations[sender]
+        language = self._language_for(sender, text, metadata)
+        offered = {b.get("payload") for b in conv.buttons}
+        if payload is not None and payload in offered:
+            to_rasa = payload
+        else:
+            cleaned = clean_customer_text(text, self.config.max_message_chars)
+            if cleaned.problem:
+                return [
+                    self.refusal(cleaned.problem, language, limit=self.config.max_message_chars)
+                ]
+            to_rasa = cleaned.text
+        shown = text.strip() if payload is None else text
+        await asyncio.to_thread(
+            self.transcript.record, sender, "customer", shown or to_rasa, language=language
+        )
+        await self._to_agents(sender, {"type": "customer", "text": shown or to_rasa})
+        if conv.mode == "human":
+            return []
+        return await self._to_rasa(sender, to_rasa, metadata, language)
+
+    async def handle_customer_file(
+        self,
+        sender: str,
+        data: bytes,
+        filename: str | None,
+        metadata: dict[str, Any] | None = None,
+    ) -> tuple[AcceptedEvidence | None, list[dict[str, Any]]]:
+        """Keep an evidence file on the customer's case, then tell Rasa (or the agent).
+
+        Returns the accepted file (None when refused) and the messages to show: the
+        confirmation followed by Rasa's answer, or the refusal in the customer's language.
+        """
+        if self.evidence is None:
+            raise RuntimeError("this hub has no evidence intake")
+        metadata = dict(metadata or {})
+        metadata.setdefault("channel", channel_of(sender))
+        conv = self._conversations[sender]
+        if metadata.get("language") in ("zh", "en"):
+            conv.language = str(metadata["language"])
+        language = self.language(sender)
+        try:
+            accepted = await asyncio.to_thread(
+                self.evidence.accept, sender, data, filename, language=language
+            )
+        except EvidenceRejected as error:
+            log.info("evidence from %s refused: %s", sender, error.reason_code)
+            return None, [
+                self.refusal(
+                    rejection_key(error), language,
+                    limit=human_size(self.evidence.max_bytes), detail=error.message,
+                )
+            ]
+        stored = accepted.stored
+        confirmation = self.refusal(
+            "evidence_received", language, name=stored.original_name,
+            size=human_size(stored.size), short=stored.sha256[:12],
+            reference=accepted.reference,
+        )
+        confirmation["evidence"] = accepted.to_json()
+        await asyncio.to_thread(
+            self.transcript.record, sender, "customer",
+            f"[evidence] {stored.original_name} sha256={stored.sha256}", language=language,
+        )
+        await self._to_agents(sender, {"type": "evidence", **accepted.to_json()})
+        if conv.mode == "human":
+            return accepted, [confirmation]
+        metadata["evidence"] = [accepted.to_json()]
+        told = gateway_message("evidence_told_rasa", language, names=stored.original_name)
+        return accepted, [confirmation, *await self._to_rasa(sender, told, metadata, language)]
+
+    async def _to_rasa(
+        self, sender: str, text: str, metadata: dict[str, Any], language: str
+    ) -> list[dict[str, Any]]:
+        conv = self._conversations[sender]
+        async with conv.lock:
+            if conv.pending:
+                return self._queue(conv, text, metadata, language)
+            try:
+                messages = await self.rasa.send(sender, text, metadata)
+            except RasaUnavailable as exc:
+                log.warning("Rasa unavailable for %s: %s", sender, exc)
+                return self._queue(conv, text, metadata, language)
+            await self._after_rasa(sender, messages, language)
+            return messages
+
+    def _queue(
+        self, conv: _Conversation, text: str, metadata: dict[str, Any], language: str
+    ) -> list[dict[str, Any]]:
+        if len(conv.pending) >= self.config.max_pending_per_sender:
+            return [self.refusal("rasa_down", language)]
+        conv.pending.append(_Pending(text, metadata))
+        self._wake.set()
+        return [self.refusal("rasa_down_queued", language)]
+
+    async def _after_rasa(
+        self, sender: str, messages: list[dict[str, Any]], language: str
+    ) -> None:
+        """Transcript, agent feed, offered buttons and hand-off of one Rasa answer."""
+        conv = self._conversations[sender]
+        buttons = [b for m in messages for b in (m.get("buttons") or []) if isinstance(b, dict)]
+        conv.buttons = [
+            {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+            for b in buttons
+        ]
+        for message in messages:
+            text = message.get("text")
+            if text:
+                await asyncio.to_thread(
+                    self.transcript.record, sender, "bot", str(text), language=language
+                )
+                await self._to_agents(sender, {"type": "bot", "text": str(text)})
+        handoff = next((m["custom"] for m in messages if is_handoff(m)), None)
+        if handoff is not None and conv.mode != "human":
+            conv.mode = "human"
+            await asyncio.to_thread(
+                self.transcript.record_mode, sender, "human", actor="bot",
+                reason=str(handoff.get("reason") or ""),
+            )
+            await self._to_agents(
+                sender, {"type": "mode", "mode": "human", "agent": None, "handoff": handoff}
+            )
+
+    async def _retry_loop(self) -> None:
+        """Resend queued messages in order once Rasa answers again; push the replies."""
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while any(c.pending for c in self._conversations.values()):
+                for sender, conv in list(self._conversations.items()):
+                    await self._flush(sender, conv)
+                if any(c.pending for c in self._conversations.values()):
+                    await asyncio.sleep(self.config.retry_seconds)
+
+    async def _flush(self, sender: str, conv: _Conversation) -> None:
+        async with conv.lock:
+            while conv.pending:
+                item = conv.pending[0]
+                try:
+                    messages = await self.rasa.send(sender, item.text, item.metadata)
+                except RasaUnavailable:
+                    return
+                conv.pending.pop(0)
+                language = conv.language or self.config.default_language
+                await self._after_rasa(sender, messages, language)
+                await self._deliver(sender, [{"type": "bot", **m} for m in messages])
+
+    async def retry_now(self) -> None:
+        """Flush every queue once (tests, and a hint after Rasa came back)."""
+        for sender, conv in list(self._conversations.items()):
+            await self._flush(sender, conv)
+
+    def pending(self, sender: str) -> int:
+        conv = self._conversations.get(sender)
+        return len(conv.pending) if conv else 0
+
+    # -- agent side ------------------------------------------------------------------
+
+    async def push_to_customer(
+        self, sender: str, message: dict[str, Any], *, record: bool = True
+    ) -> bool:
+        """Send an agent's (or the system's) message into the customer's chat.
+
+        ``message``: ``{"text": ..., "agent": "alice"}``; stored in the transcript as an
+        agent message unless ``record`` is False. True if a live connection took it (a web
+        page that is closed shows it from the transcript on its next load).
+        """
+        frame = {"type": "agent", **message}
+        text = str(message.get("text") or "")
+        if record and text:
+            await asyncio.to_thread(
+                self.transcript.record, sender, "agent", text, language=self.language(sender)
+            )
+        await self._to_agents(sender, {"type": "agent", **message})
+        return await self._deliver(sender, [frame])
+
+    async def _deliver(self, sender: str, frames: list[dict[str, Any]]) -> bool:
+        if not frames:
+            return False
+        delivered = False
+        for sink in list(self._sinks.get(sender, ())):
+            try:
+                for frame in frames:
+                    await sink.send_json(frame)
+                delivered = True
+            except Exception:  # noqa: BLE001 - a closed page must not stop the others
+                log.info("dropping closed connection of %s", sender)
+                self._sinks[sender].discard(sink)
+        pusher = self._pushers.get(sender.split(":", 1)[0])
+        if pusher is not None:
+            try:
+                await pusher(sender, frames)
+                delivered = True
+            except Exception:
+                log.exception("could not push to %s", sender)
+        return delivered
+
+    async def _to_agents(self, sender: str, event: dict[str, Any]) -> None:
+        event = {"sender": sender, "at": _now(), **event}
+        for queue in list(self._agents.get(sender, ())) + list(self._agents.get("*", ())):
+            with contextlib.suppress(asyncio.QueueFull):
+                queue.put_nowait(event)
+
+    async def notify_agents(self, sender: str, event: dict[str, Any]) -> None:
+        """Channels report things agents should see (e.g. ``{"type": "evidence"}``)."""
+        await self._to_agents(sender, event)
+
+
+async def build_hub(settings: GatewaySettings, rasa: RasaLike) -> ConversationHub:
+    """The hub on the configured case database and evidence store, started.
+
+    Runs the migrations first (in a thread: Alembic is synchronous) so a fresh gateway can
+    write transcripts before the action server ever touched the database.
+    """
+    from db.engine import make_engine, make_session_factory
+    from db.evidence_store import EvidenceStore
+    from db.migrate import upgrade
+    from db.settings import DbSettings
+
+    db_settings = DbSettings()
+    engine = make_engine(db_settings.database_url)
+    await asyncio.to_thread(upgrade, engine)
+    sessions = make_session_factory(engine)
+    transcript = Transcript(sessions)
+    store = EvidenceStore(db_settings.evidence_dir, db_settings.evidence_max_bytes)
+    hub = ConversationHub(
+        rasa,
+        transcript,
+        HubConfig(
+            max_message_chars=settings.max_message_chars,
+            retry_seconds=settings.rasa_retry_seconds,
+        ),
+        evidence=EvidenceIntake(store, sessions, transcript),
+    )
+    await hub.start()
+    return hub

@@ -1,0 +1,233 @@
+"""The web channel: demo page, embeddable widget, WebSocket chat, history and uploads.
+
+Why both a WebSocket and plain HTTP: the socket lets an agent's reply (or a reply delayed
+by a Rasa outage) appear in an open page without a reload; the HTTP endpoints keep simple
+clients and tests working and serve the history a reloaded page shows. The browser keeps
+the session id, which makes the sender id ``web:<session>``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from importlib import resources
+from typing import Any
+
+from fastapi import (
+    APIRouter,
+    File,
+    Form,
+    HTTPException,
+    Request,
+    UploadFile,
+    WebSocket,
+    WebSocketDisconnect,
+)
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from bot.hub import ConversationHub
+
+log = logging.getLogger(__name__)
+
+router = APIRouter()
+
+#: Session ids the widget makes (``crypto.randomUUID``) and tests use (``uuid4().hex``).
+SESSION_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
+#: HTTP status per gateway refusal, for the JSON endpoints.
+STATUS = {
+    "too_long": 413,
+    "empty": 422,
+    "rasa_down": 503,
+    "rasa_down_queued": 503,
+    "evidence_too_large": 413,
+    "evidence_empty": 422,
+    "evidence_executable": 415,
+    "evidence_type_not_allowed": 415,
+    "evidence_type_mismatch": 415,
+}
+#: What the widget offers in its file picker; the server decides by content anyway.
+ACCEPT = (
+    ".png,.jpg,.jpeg,.gif,.webp,.pdf,.txt,.log,.csv,.json,.eml,.docx,.xlsx,"
+    "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/csv"
+)
+STATIC_TYPES = {
+    "widget.js": "text/javascript; charset=utf-8",
+    "widget.css": "text/css; charset=utf-8",
+}
+
+
+class ChatIn(BaseModel):
+    text: str = Field(..., description="What the customer typed.")
+    language: str | None = Field(None, description="zh or en when the customer toggled it.")
+    payload: str | None = Field(None, description="Payload of a quick-reply button.")
+
+
+class ChatOut(BaseModel):
+    messages: list[dict[str, Any]]
+
+
+def hub_of(app_state: Any) -> ConversationHub:
+    hub: ConversationHub = app_state.hub
+    return hub
+
+
+def _status(messages: list[dict[str, Any]]) -> int:
+    codes = [STATUS.get(str(m.get("gateway")), 200) for m in messages if m.get("gateway")]
+    return max(codes, default=200)
+
+
+def _metadata(language: str | None) -> dict[str, Any]:
+    metadata: dict[str, Any] = {"channel": "web"}
+    if language in ("zh", "en"):
+        metadata["language"] = language
+    return metadata
+
+
+def _static(name: str) -> str:
+    return resources.files("bot").joinpath(f"static/{name}").read_text("utf-8")
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+async def demo_page() -> str:
+    return _static("index.html")
+
+
+@router.get("/widget.js", include_in_schema=False)
+@router.get("/widget.css", include_in_schema=False)
+async def widget_asset(request: Request) -> Response:
+    name = request.url.path.rsplit("/", 1)[-1]
+    return Response(
+        _static(name),
+        media_type=STATIC_TYPES[name],
+        headers={"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"},
+    )
+
+
+@router.get("/chat/config")
+async def chat_config(request: Request) -> dict[str, Any]:
+    """Limits the widget checks before sending (the server checks again)."""
+    hub = hub_of(request.app.state)
+    max_bytes = hub.evidence.max_bytes if hub.evidence else 0
+    return {
+        "max_message_chars": hub.config.max_message_chars,
+        "max_upload_bytes": max_bytes,
+        "accept": ACCEPT,
+    }
+
+
+@router.post("/chat/{session_id}/messages", response_model=ChatOut)
+async def chat(session_id: str, body: ChatIn, request: Request) -> Any:
+    _check_session(session_id)
+    hub = hub_of(request.app.state)
+    messages = await hub.handle_customer_text(
+        f"web:{session_id}", body.text, _metadata(body.language), payload=body.payload
+    )
+    status = _status(messages)
+    if status != 200:
+        return JSONResponse({"messages": messages}, status_code=status)
+    return {"messages": messages}
+
+
+@router.get("/chat/{session_id}/history")
+async def history(session_id: str, request: Request) -> dict[str, Any]:
+    """The stored transcript of this session's customer, for a reloaded page."""
+    _check_session(session_id)
+    hub = hub_of(request.app.state)
+    sender = f"web:{session_id}"
+    items = await asyncio.to_thread(hub.transcript.history, sender)
+    return {
+        "messages": [i.to_json() for i in items],
+        "mode": hub.mode(sender),
+        "language": hub.language(sender),
+    }
+
+
+@router.post("/chat/{session_id}/evidence")
+async def upload_evidence(
+    session_id: str,
+    request: Request,
+    file: UploadFile = File(...),  # noqa: B008 - FastAPI's way to declare an upload
+    language: str | None = Form(None),
+) -> JSONResponse:
+    """One evidence file: kept by content hash, put on the case, then Rasa is told."""
+    _check_session(session_id)
+    hub = hub_of(request.app.state)
+    if hub.evidence is None:
+        return JSONResponse({"messages": []}, status_code=503)
+    sender = f"web:{session_id}"
+    # Read at most one byte more than allowed: enough to refuse without holding 1 GB.
+    data = await file.read(hub.evidence.max_bytes + 1)
+    accepted, messages = await hub.handle_customer_file(
+        sender, data, file.filename, _metadata(language)
+    )
+    body = {"evidence": accepted.to_json() if accepted else None, "messages": messages}
+    status = 200 if accepted else _status(messages)
+    return JSONResponse(body, status_code=status)
+
+
+@router.websocket("/ws/{session_id}")
+async def chat_socket(websocket: WebSocket, session_id: str) -> None:
+    """Frames in: ``message`` / ``button`` / ``ping``; out: ``bot``, ``agent``, ``mode``,
+    ``error``, ``hello``, ``pong``."""
+    if not re.fullmatch(SESSION_PATTERN, session_id):
+        await websocket.close(code=1008)
+        return
+    hub = hub_of(websocket.app.state)
+    sender = f"web:{session_id}"
+    await websocket.accept()
+    unsubscribe = hub.subscribe_customer(sender, websocket)
+    limit = hub.config.max_message_chars * 4 + 1024
+    try:
+        await websocket.send_json({"type": "hello", "mode": hub.mode(sender)})
+        while True:
+            raw = await websocket.receive_text()
+            if len(raw) > limit:
+                refusal = hub.refusal(
+                    "too_long", hub.language(sender), limit=hub.config.max_message_chars
+                )
+                await websocket.send_json({"type": "error", "code": "too_long", **refusal})
+                continue
+            frame = _parse(raw)
+            if frame is None:
+                await websocket.send_json({"type": "error", "code": "bad_frame"})
+                continue
+            kind = frame.get("type")
+            if kind == "ping":
+                await websocket.send_json({"type": "pong"})
+                continue
+            if kind not in ("message", "button"):
+                await websocket.send_json({"type": "error", "code": "bad_frame"})
+                continue
+            text = str(frame.get("text") or frame.get("title") or "")
+            payload = str(frame["payload"]) if kind == "button" and frame.get("payload") else None
+            language = frame.get("language")
+            messages = await hub.handle_customer_text(
+                sender, text, _metadata(language), payload=payload
+            )
+            for message in messages:
+                if message.get("gateway"):
+                    await websocket.send_json(
+                        {"type": "error", "code": message["gateway"], "text": message["text"]}
+                    )
+                else:
+                    await websocket.send_json({"type": "bot", **message})
+    except WebSocketDisconnect:
+        pass
+    finally:
+        unsubscribe()
+
+
+def _parse(raw: str) -> dict[str, Any] | None:
+    try:
+        frame = json.loads(raw)
+    except ValueError:
+        return None
+    return frame if isinstance(frame, dict) else None
+
+
+def _check_session(session_id: str) -> None:
+    if not re.fullmatch(SESSION_PATTERN, session_id):
+        raise HTTPException(status_code=404, detail="unknown session")
