@@ -12,6 +12,7 @@ from bot import web
 from bot.hub import build_hub
 from bot.rasa_client import RasaClient
 from bot.settings import GatewaySettings, get_settings
+from bot.staff_api import staff_router
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
@@ -32,5 +33,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         return {"status": "ok", "rasa": await app.state.rasa.ready()}
 
     app.include_router(web.router)  # web chat: /, /widget.js, /ws, /chat/... (bot/web.py)
+    app.include_router(staff_router(settings))  # /api (staff API), /staff console
 
     return app

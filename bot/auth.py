@@ -21,7 +21,8 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
-from fastapi import HTTPException, Request
+from fastapi import HTTPException
+from starlette.requests import HTTPConnection
 
 from bot.settings import GatewaySettings
 
@@ -83,10 +84,7 @@ class AgentDirectory:
         return None
 
     def _key(self, agent: str, kind: str) -> bytes | None:
-        if kind == "agent":
-            token = self.agents.get(agent)
-        else:
-            token = self.shared
+        token = self.agents.get(agent) if kind == "agent" else self.shared
         return None if not token else hashlib.sha256(b"staff-cookie:" + token.encode()).digest()
 
     def make_cookie(self, principal: Principal, now: float | None = None) -> str:
@@ -140,7 +138,7 @@ def _unauthorized() -> HTTPException:
     )
 
 
-def authenticate(request: Request, directory: AgentDirectory) -> Principal:
+def authenticate(request: HTTPConnection, directory: AgentDirectory) -> Principal:
     """Bearer token first, then the console cookie; 401 otherwise."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")

@@ -1,0 +1,197 @@
+"""Staff console at ``/staff``: server-rendered queue and case pages plus a live chat panel.
+
+Pages are rendered with Jinja2 autoescaping on, because everything a customer typed ends up
+here and may contain markup. The pages' JavaScript only calls the JSON API (with the
+session cookie), so the console can do nothing the API would not allow.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FunctionLoader, select_autoescape
+
+from bot import notifications as say
+from bot.auth import COOKIE_MAX_AGE, COOKIE_NAME, Principal, authenticate, valid_agent_name
+from db.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from bot.staff_api import StaffContext
+
+
+def _load(name: str) -> str | None:
+    path = resources.files("bot").joinpath("templates", name)
+    return path.read_text("utf-8") if path.is_file() else None
+
+
+def _age(seconds: int | float | None) -> str:
+    if seconds is None:
+        return "-"
+    s = int(seconds)
+    if s < 90:
+        return f"{s}s"
+    if s < 5400:
+        return f"{s // 60} min"
+    if s < 2 * 86400:
+        return f"{s // 3600} h {s % 3600 // 60} min"
+    return f"{s // 86400} d"
+
+
+def _when(value: str | datetime | None) -> str:
+    if not value:
+        return "-"
+    at = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _money(value: dict[str, Any] | None) -> str:
+    if not value:
+        return "-"
+    return f"{value.get('amount')} {value.get('currency', '')}".strip()
+
+
+def make_env() -> Environment:
+    """Templates from ``bot/templates`` with autoescape for every ``.html`` file."""
+    env = Environment(
+        loader=FunctionLoader(_load),
+        autoescape=select_autoescape(["html"], default_for_string=True, default=True),
+    )
+    env.filters.update(age=_age, when=_when, money=_money)
+    env.globals.update(
+        stage_label=lambda s: say.stage_label(s, "en"),
+        stage_label_zh=lambda s: say.stage_label(s, "zh"),
+        reason_label=say.reason_label,
+    )
+    return env
+
+
+def build_console(ctx: StaffContext) -> APIRouter:
+    """The HTML routes; they are left out of the OpenAPI schema (not an API)."""
+    router = APIRouter(prefix="/staff", include_in_schema=False)
+    env = make_env()
+
+    def render(name: str, **values: Any) -> HTMLResponse:
+        html = env.get_template(name).render(**values)
+        return HTMLResponse(
+            html,
+            headers={
+                "Content-Security-Policy": (
+                    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                    "script-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'"
+                ),
+                "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "same-origin",
+                "Cache-Control": "no-store",
+            },
+        )
+
+    def who(request: Request) -> Principal | None:
+        ctx.app = request.app
+        try:
+            principal = authenticate(request, ctx.directory)
+        except HTTPException:
+            return None
+        ctx.seen(principal)
+        return principal if principal.agent else None
+
+    @router.get("/static/staff.{ext}")
+    async def static(ext: str) -> Response:
+        types = {"css": "text/css", "js": "text/javascript"}
+        if ext not in types:
+            raise HTTPException(status_code=404)
+        text = resources.files("bot").joinpath("static", f"staff.{ext}").read_text("utf-8")
+        return Response(text, media_type=f"{types[ext]}; charset=utf-8",
+                        headers={"Cache-Control": "no-cache"})  # fmt: skip
+
+    @router.get("/login")
+    async def login_page(request: Request, error: str = "") -> HTMLResponse:
+        return render("staff_login.html", error=error, configured=ctx.directory.configured)
+
+    @router.post("/login")
+    async def login(
+        token: str = Form(..., max_length=512), agent: str = Form("", max_length=64)
+    ) -> Response:
+        principal = ctx.directory.check_token(token.strip(), valid_agent_name(agent))
+        if principal is None or not principal.agent:
+            reason = "name" if principal is not None else "token"
+            return RedirectResponse(f"/staff/login?error={reason}", status_code=303)
+        response = RedirectResponse("/staff", status_code=303)
+        response.set_cookie(
+            COOKIE_NAME,
+            ctx.directory.make_cookie(principal),
+            max_age=COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="strict",
+            path="/",
+        )
+        return response
+
+    @router.post("/logout")
+    async def logout() -> Response:
+        response = RedirectResponse("/staff/login", status_code=303)
+        response.delete_cookie(COOKIE_NAME, path="/")
+        return response
+
+    @router.get("")
+    async def queue(
+        request: Request,
+        view: str = "escalated",
+        stage: str = "",
+        language: str = "",
+    ) -> Response:
+        principal = who(request)
+        if principal is None:
+            return RedirectResponse("/staff/login", status_code=303)
+        from bot.staff_api import list_queue
+
+        filters: dict[str, Any] = {"limit": 200}
+        if view == "escalated":
+            filters["escalated"] = True
+        elif view == "mine":
+            filters["assigned_agent"] = principal.agent
+        elif view == "unassigned":
+            filters["unassigned"] = True
+        if stage in say.STAGE_LABELS:
+            filters["stage"] = stage
+        if language in ("zh", "en"):
+            filters["language"] = language
+
+        def run() -> list[Any]:
+            with UnitOfWork(ctx.sessions) as uow:
+                return list_queue(uow, now=datetime.now(UTC), **filters)
+
+        cases = await asyncio.to_thread(run)
+        return render(
+            "staff_queue.html", agent=principal.agent, cases=cases, view=view, stage=stage,
+            language=language, stages=list(say.STAGE_LABELS), online=ctx.online(),
+        )  # fmt: skip
+
+    @router.get("/cases/{reference}")
+    async def case_page(request: Request, reference: str, claim: bool = False) -> Response:
+        principal = who(request)
+        if principal is None:
+            return RedirectResponse("/staff/login", status_code=303)
+        from bot.staff_api import case_detail
+
+        def run() -> dict[str, Any]:
+            with UnitOfWork(ctx.sessions) as uow:
+                return case_detail(uow, reference)
+
+        try:
+            case = await ctx.db(run)
+        except HTTPException:
+            return render("staff_missing.html", agent=principal.agent, reference=reference)
+        details = (case.get("estimate") or {}).get("details") or {}
+        compensation = details.get("compensation", details) if isinstance(details, dict) else {}
+        durations = details.get("durations") if isinstance(details, dict) else None
+        return render(
+            "staff_case.html", agent=principal.agent, case=case, c=case,
+            compensation=compensation, durations=durations, offer_claim=claim,
+        )  # fmt: skip
+
+    return router
