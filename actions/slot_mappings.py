@@ -9,6 +9,7 @@ and keeps the draft case saved.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -60,6 +61,14 @@ def explicit_language(tracker: Tracker) -> str | None:
     return None
 
 
+def readable_time(value: Any) -> str:
+    """A slot's ISO time as the customer reads it: ``2026-11-20 09:00``."""
+    try:
+        return datetime.fromisoformat(str(value)).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return str(value or "")
+
+
 def is_digression(intent: str | None) -> bool:
     return bool(intent) and str(intent).split("/")[0] in DIGRESSIONS
 
@@ -102,8 +111,9 @@ class ValidateSlotMappings(ValidationAction):
         for problem in extraction.problems:
             response = PROBLEM_RESPONSES.get(problem)
             if response:
+                started = updates.get("started_at") or slots.get("started_at")
                 dispatcher.utter_message(
-                    **render(domain, response, language, started_at=slots.get("started_at")),
+                    **render(domain, response, language, started_at=readable_time(started)),
                 )
         if requested and tracker.active_loop_name and not is_digression(message.intent):
             if requested in updates:

@@ -37,9 +37,13 @@ def save_draft(sender_id: str, case: Case) -> str:
     """Create or update the customer's draft case; returns its reference."""
     with UnitOfWork(session_factory()) as uow:
         identity = identity_of(sender_id)
-        if case.reference and uow.cases.exists(case.reference):
+        known = uow.cases.summary(case.reference) if case.reference else None
+        if known is not None and known.status == "draft":
             uow.cases.save(case)
         else:
+            # No draft under that reference (e.g. the slot holds a submitted case looked up
+            # earlier): never overwrite it; this is a new case.
+            case.reference = None
             existing = uow.cases.find_draft_for_identity(identity)
             if existing is not None and existing.reference:
                 case.reference = existing.reference
