@@ -6,6 +6,7 @@ storage from `actions.store`; every sentence is a domain response.
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -18,6 +19,8 @@ from actions import store
 from actions.common import language_of, message_time, policy
 from claims.assessment import assess_case
 from claims.intake import INTAKE_SLOTS, case_from_slots, summary_lines
+
+logger = logging.getLogger(__name__)
 
 # Slots that describe one case; cleared when a case is submitted or withdrawn.
 CASE_STATE_SLOTS = (
@@ -107,12 +110,14 @@ class ActionSubmitClaim(Action):
                 escalation_reasons=list(assessment.escalation.rules),
             )
         except Exception:  # noqa: BLE001 - the customer must hear something true
+            # Re-raising would make the action server answer 500 and Rasa would drop this
+            # message; the draft is still saved, so say so and let them retry.
+            logger.exception("could not submit the case of %s", tracker.sender_id)
             dispatcher.utter_message(response="utter_submit_failed")
-            raise
+            return []
         texts = assessment.texts(rules, language)
-        reason = "；".join(assessment.classification.reasons) if language == "zh" else "; ".join(
-            assessment.classification.reasons
-        )
+        # The readable reason the intake recorded, not the classifier's internal codes.
+        reason = tracker.get_slot("category_reason")
         dispatcher.utter_message(
             response="utter_claim_submitted",
             reference=reference,
@@ -199,6 +204,8 @@ class ActionKeepIntake(Action):
 
 RATING = re.compile(r"(?<!\d)([1-5])(?!\d)")
 RATING_WORDS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+# "三分" / "四颗星": the number word next to its unit beats a 一 inside 一般 or 一下.
+RATING_WORD_UNIT = re.compile(r"([一二两三四五])\s*(?:分|颗?星)")
 
 
 def rating_from(tracker: Tracker) -> int | None:
@@ -207,6 +214,9 @@ def rating_from(tracker: Tracker) -> int | None:
     match = RATING.search(text)
     if match:
         return int(match.group(1))
+    unit = RATING_WORD_UNIT.search(text)
+    if unit:
+        return RATING_WORDS[unit.group(1)]
     for word, value in RATING_WORDS.items():
         if word in text:
             return value

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from claims.case import Case
+from claims.stages import Stage
 from db.engine import make_engine, make_session_factory
 from db.evidence_store import EvidenceStore
 from db.migrate import upgrade
@@ -100,7 +102,10 @@ def withdraw_draft(sender_id: str) -> str | None:
         case = uow.cases.find_draft_for_identity(identity_of(sender_id))
         if case is None or case.reference is None:
             return None
-        uow.cases.set_status(case.reference, "withdrawn", actor="customer")
+        # "withdrawn" is a stage (the case status becomes "closed"); cases.status only
+        # allows draft/open/closed.
+        case.move_to(Stage.WITHDRAWN, datetime.now(UTC), "withdrawn by the customer")
+        uow.cases.save(case, actor="customer")
         uow.commit()
         return case.reference
 

@@ -1,0 +1,93 @@
+"""Form validators ask only for what `claims.intake.required_slots` says is missing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.forms import (
+    ValidateContactForm,
+    ValidateEvidenceForm,
+    ValidateImpactForm,
+    ValidateIncidentForm,
+    ValidateLiabilityForm,
+)
+from claims.intake import required_slots
+
+from .conftest import D20, said, tracker
+
+BASE = {
+    "description": "数据库出问题了", "affected_systems": ["database"],
+    "started_at": D20.format("09:00"), "ended_at": D20.format("13:00"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("validator", "slots", "asked"),
+    [
+        (ValidateIncidentForm(), {}, "description"),
+        (ValidateIncidentForm(), {"description": "支付宕机"}, "category"),
+        (ValidateIncidentForm(), {"description": "x", "category": "outage"}, "affected_systems"),
+        (ValidateIncidentForm(), {**BASE, "category": "outage"}, None),
+        (ValidateIncidentForm(), {**BASE, "category": "functional_defect"}, None),
+        (ValidateIncidentForm(), {**BASE, "category": "security_breach"}, "data_leaked"),
+        (ValidateIncidentForm(), {**BASE, "category": "data_loss"}, "data_leaked"),
+        (ValidateIncidentForm(), {**BASE, "category": "data_loss", "data_leaked": True},
+         "leaked_data_kinds"),
+        (ValidateIncidentForm(), {**BASE, "category": "security_breach", "data_leaked": False},
+         None),
+        (ValidateIncidentForm(), {**BASE, "category": "security_breach", "data_leaked": True,
+                                  "leaked_data_kinds": ["phone_number"]}, None),
+        (ValidateIncidentForm(), {**BASE, "category": "outage", "ended_at": None}, "ended_at"),
+        (ValidateImpactForm(), {"revenue_lost": {"amount": "0", "currency": "CNY"}}, None),
+        (ValidateLiabilityForm(), {"customer_config_changed": False}, "third_party_involved"),
+        (ValidateLiabilityForm(), {"customer_config_changed": False,
+                                   "third_party_involved": True}, None),
+        (ValidateEvidenceForm(), {"evidence_items": ["system_logs"]}, None),
+        (ValidateContactForm(), {"customer_name": "张三"}, "customer_contact"),
+        (ValidateContactForm(), {"customer_contact": "a@b.com"}, "customer_name"),
+    ],
+)  # fmt: skip
+async def test_the_form_asks_the_next_missing_slot(
+    domain: DomainDict, validator: FormValidationAction, slots: dict[str, Any], asked: str | None
+) -> None:
+    form = validator.form_name()
+    t = tracker(domain, "好的", intent="affirm", slots=slots, active_loop=form,
+                requested_slot="description")  # fmt: skip
+    dispatcher = CollectingDispatcher()
+    events = await validator.run(dispatcher, t, domain)
+    assert events == [SlotSet("requested_slot", asked)]
+    assert said(dispatcher) == []
+    needed = required_slots(form, t.current_slot_values())
+    assert (needed[0] if needed else None) == asked
+
+
+@pytest.mark.parametrize(
+    ("validator", "first"),
+    [
+        (ValidateImpactForm(), "revenue_lost"),
+        (ValidateEvidenceForm(), "evidence_items"),
+    ],
+)
+async def test_a_form_with_everything_missing_leaves_the_asking_to_rasa(
+    domain: DomainDict, validator: FormValidationAction, first: str
+) -> None:
+    """required_slots == the domain's list: rasa-sdk returns no requested_slot and the Rasa
+    form asks its first empty slot itself."""
+    form = validator.form_name()
+    t = tracker(domain, "好的", intent="affirm", active_loop=form)
+    events = await validator.run(CollectingDispatcher(), t, domain)
+    assert events == []
+    assert domain["forms"][form]["required_slots"][0] == first
+
+
+def test_validator_names_follow_the_forms(domain: DomainDict) -> None:
+    names = [v.name() for v in (ValidateIncidentForm(), ValidateImpactForm(),
+             ValidateLiabilityForm(), ValidateEvidenceForm(), ValidateContactForm())]  # fmt: skip
+    assert names == [f"validate_{form}" for form in domain["forms"]]
+    assert all(name in domain["actions"] for name in names)
