@@ -174,9 +174,7 @@ async def announce_escalation(
     payload: dict[str, Any] = {"chat_id": chat_id, "text": text}
     if console_url:
         url = f"{console_url.rstrip('/')}/staff/cases/{reference}?claim=1"
-        payload["reply_markup"] = {
-            "inline_keyboard": [[{"text": "认领 / Claim", "url": url}]]
-        }
+        payload["reply_markup"] = {"inline_keyboard": [[{"text": "认领 / Claim", "url": url}]]}
     own = client is None
     http = client or httpx.AsyncClient(timeout=10)
     try:

@@ -503,28 +503,43 @@ def _store(ctx: StaffContext, reference: str, who: str, sender: str | None, text
 # -- routes ------------------------------------------------------------------------------
 
 
-def build_api(ctx: StaffContext) -> APIRouter:
-    """The JSON API under ``/api``."""
-    router = APIRouter(prefix="/api", tags=["staff"])
+def _who(request: Request) -> Principal:
+    """The caller, authenticated by the router-level dependency of :func:`build_api`."""
+    found = getattr(request.state, "staff_principal", None)
+    if not isinstance(found, Principal):
+        raise HTTPException(status_code=401, detail="staff token required")
+    return found
 
-    def principal(request: Request) -> Principal:
+
+Who = Annotated[Principal, Depends(_who)]
+
+
+def build_api(ctx: StaffContext) -> tuple[APIRouter, APIRouter]:
+    """The JSON API under ``/api``, and its WebSocket (authenticated inside the socket)."""
+
+    def principal(request: Request) -> None:
         ctx.app = request.app
         who = authenticate(request, ctx.directory)
         ctx.seen(who)
-        return who
+        request.state.staff_principal = who
 
-    Who = Annotated[Principal, Depends(principal)]
+    router = APIRouter(prefix="/api", tags=["staff"], dependencies=[Depends(principal)])
+    sockets = APIRouter(prefix="/api")
 
     def agent_of(who: Principal) -> tuple[str, str]:
         name = require_name(who)
         return name, f"agent:{name}"
 
     @router.get("/me", summary="Who the token belongs to")
-    async def me(who: Who) -> dict[str, Any]:
+    async def me(
+        who: Who,
+    ) -> dict[str, Any]:
         return {"agent": who.agent, "via": who.via}
 
     @router.get("/stages", summary="The claim stage graph")
-    async def stages(who: Who) -> dict[str, Any]:
+    async def stages(
+        who: Who,
+    ) -> dict[str, Any]:
         return {
             "stages": [s.value for s in Stage],
             "transitions": {s.value: sorted(t.value for t in TRANSITIONS[s]) for s in Stage},
@@ -532,7 +547,9 @@ def build_api(ctx: StaffContext) -> APIRouter:
         }
 
     @router.get("/presence", summary="Agents on duty and the queue (for wait estimates)")
-    async def presence(who: Who) -> dict[str, Any]:
+    async def presence(
+        who: Who,
+    ) -> dict[str, Any]:
         def count() -> int:
             with UnitOfWork(ctx.sessions) as uow:
                 return len(uow.cases.list_cases(escalated=True, unassigned=True, limit=1000))
@@ -590,7 +607,10 @@ def build_api(ctx: StaffContext) -> APIRouter:
         return CaseList(cases=items, count=len(items))
 
     @router.get("/cases/{reference}", summary="Everything about a case (the case packet)")
-    async def get_case(reference: Reference, who: Who) -> dict[str, Any]:
+    async def get_case(
+        who: Who,
+        reference: Reference,
+    ) -> dict[str, Any]:
         def run() -> dict[str, Any]:
             with UnitOfWork(ctx.sessions) as uow:
                 return case_detail(uow, reference)
@@ -599,7 +619,9 @@ def build_api(ctx: StaffContext) -> APIRouter:
 
     @router.get("/cases/{reference}/messages", summary="Chat messages after an id")
     async def get_messages(
-        reference: Reference, who: Who, after: Annotated[int, Query(ge=0)] = 0
+        who: Who,
+        reference: Reference,
+        after: Annotated[int, Query(ge=0)] = 0,
     ) -> dict[str, Any]:
         def run() -> list[dict[str, Any]]:
             with UnitOfWork(ctx.sessions) as uow:
@@ -637,7 +659,9 @@ def build_api(ctx: StaffContext) -> APIRouter:
     @router.post("/cases/{reference}/claim", response_model=ActionResult,
                  summary="Take the case and (by default) the customer's chat")  # fmt: skip
     async def claim(
-        reference: Reference, who: Who, takeover: bool = True
+        who: Who,
+        reference: Reference,
+        takeover: bool = True,
     ) -> ActionResult:
         agent, actor = agent_of(who)
         contact = await take(reference, agent, actor)
@@ -650,7 +674,11 @@ def build_api(ctx: StaffContext) -> APIRouter:
 
     @router.post("/cases/{reference}/assign", response_model=ActionResult,
                  summary="Give an unclaimed (or your own) case to an agent")  # fmt: skip
-    async def assign(reference: Reference, who: Who, body: AssignIn) -> ActionResult:
+    async def assign(
+        who: Who,
+        reference: Reference,
+        body: AssignIn,
+    ) -> ActionResult:
         agent, actor = agent_of(who)
         target = valid_agent_name(body.agent)
         if target is None:
@@ -660,7 +688,10 @@ def build_api(ctx: StaffContext) -> APIRouter:
 
     @router.post("/cases/{reference}/release", response_model=ActionResult,
                  summary="Put your case back in the queue")  # fmt: skip
-    async def release(reference: Reference, who: Who) -> ActionResult:
+    async def release(
+        who: Who,
+        reference: Reference,
+    ) -> ActionResult:
         agent, actor = agent_of(who)
 
         def run() -> None:
@@ -685,7 +716,11 @@ def build_api(ctx: StaffContext) -> APIRouter:
         summary="Move the case to another stage (claims transitions)",
         responses={422: {"description": "Transition not allowed; body lists `allowed`."}},
     )
-    async def change_stage(reference: Reference, who: Who, body: StageIn) -> Any:
+    async def change_stage(
+        who: Who,
+        reference: Reference,
+        body: StageIn,
+    ) -> Any:
         agent, actor = agent_of(who)
         now = utcnow()
 
@@ -709,6 +744,7 @@ def build_api(ctx: StaffContext) -> APIRouter:
                 },
             )
         except ValueError as exc:
+
             def allowed() -> list[str]:
                 with UnitOfWork(ctx.sessions) as uow:
                     c = contact_of(uow, reference)
@@ -727,7 +763,11 @@ def build_api(ctx: StaffContext) -> APIRouter:
 
     @router.post("/cases/{reference}/notes", response_model=ActionResult,
                  summary="Add a note; optionally send it to the customer")  # fmt: skip
-    async def add_note(reference: Reference, who: Who, body: NoteIn) -> ActionResult:
+    async def add_note(
+        who: Who,
+        reference: Reference,
+        body: NoteIn,
+    ) -> ActionResult:
         agent, actor = agent_of(who)
 
         def run() -> Contact:
@@ -762,13 +802,20 @@ def build_api(ctx: StaffContext) -> APIRouter:
         response_model=ActionResult,
         summary="Write to the customer in their chat (claims the case if free)",
     )
-    async def reply(reference: Reference, who: Who, body: ReplyIn) -> ActionResult:
+    async def reply(
+        who: Who,
+        reference: Reference,
+        body: ReplyIn,
+    ) -> ActionResult:
         agent, actor = agent_of(who)
         return await reply_to(reference, agent, actor, body.text)
 
     @router.post("/cases/{reference}/handback", response_model=ActionResult,
                  summary="Give the chat back to the bot")  # fmt: skip
-    async def handback(reference: Reference, who: Who) -> ActionResult:
+    async def handback(
+        who: Who,
+        reference: Reference,
+    ) -> ActionResult:
         agent, actor = agent_of(who)
 
         def run() -> Contact:
@@ -802,7 +849,10 @@ def build_api(ctx: StaffContext) -> APIRouter:
         responses={200: {"content": {"application/octet-stream": {}}}},
     )
     async def evidence(
-        reference: Reference, sha256: Sha256, who: Who, inline: bool = False
+        who: Who,
+        reference: Reference,
+        sha256: Sha256,
+        inline: bool = False,
     ) -> Response:
         def run() -> tuple[bytes, str, str]:
             with UnitOfWork(ctx.sessions) as uow:
@@ -846,8 +896,8 @@ def build_api(ctx: StaffContext) -> APIRouter:
         responses={200: {"content": {"application/json": {}, "text/markdown": {}}}},
     )
     async def export(
-        reference: Reference,
         who: Who,
+        reference: Reference,
         format: Literal["json", "markdown"] = "json",
         lang: Literal["zh", "en"] = "en",
     ) -> Response:
@@ -876,7 +926,11 @@ def build_api(ctx: StaffContext) -> APIRouter:
         "/cases/{reference}/customer-data/delete",
         summary="Erase the customer's personal data (keeps anonymised case rows)",
     )
-    async def delete_data(reference: Reference, who: Who, body: DeleteIn) -> dict[str, Any]:
+    async def delete_data(
+        who: Who,
+        reference: Reference,
+        body: DeleteIn,
+    ) -> dict[str, Any]:
         agent, actor = agent_of(who)
         if body.confirm != reference:
             raise HTTPException(status_code=400, detail="confirm must repeat the case reference")
@@ -887,16 +941,18 @@ def build_api(ctx: StaffContext) -> APIRouter:
                 if contact.customer_id is None:
                     raise HTTPException(status_code=404, detail="no customer on this case")
                 done = delete_customer_data(uow, contact.customer_id, actor, store=ctx.store)
+                uow.cases.audit("customer_data_erased", actor=actor, case_reference=reference,
+                                customer_id=contact.customer_id, details=done)  # fmt: skip
                 uow.commit()
                 return done
 
         return await ctx.db(run)
 
-    @router.websocket("/cases/{reference}/chat")
+    @sockets.websocket("/cases/{reference}/chat")
     async def chat(websocket: WebSocket, reference: str) -> None:
         await chat_socket(ctx, websocket, reference, reply_to)
 
-    return router
+    return router, sockets
 
 
 def _contact(ctx: StaffContext, reference: str) -> Contact:
@@ -960,6 +1016,7 @@ async def chat_socket(
     task = asyncio.create_task(reader())
     try:
         while not task.done():
+
             def poll(after: int = last) -> list[dict[str, Any]]:
                 with UnitOfWork(ctx.sessions) as uow:
                     return messages_of(uow, reference, after)
@@ -1010,7 +1067,9 @@ def staff_router(
                     await task
 
     router = APIRouter(lifespan=lifespan)
-    router.include_router(build_api(ctx))
+    api, sockets = build_api(ctx)
+    router.include_router(api)
+    router.include_router(sockets)
     router.include_router(build_console(ctx))
     return router
 
