@@ -20,6 +20,9 @@ from actions.common import language_of, policy
 from claims.case import Case
 from claims.intake import slots_from_case
 
+PERSONAL_SLOTS = (
+    "customer_name", "customer_company", "customer_email", "customer_phone", "customer_contact",
+)  # fmt: skip
 REFERENCE = re.compile(r"CLM-\d{4}-\d{6}", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 DIGITS = re.compile(r"\d")
@@ -169,7 +172,8 @@ class ActionDeleteData(Action):
     ) -> list[EventType]:
         deleted = store.delete_data(tracker.sender_id)
         dispatcher.utter_message(response="utter_data_deleted" if deleted else "utter_no_data_held")
-        return [SlotSet("delete_pending", False)]
+        # The slots still hold the contact details: the next draft would store them again.
+        return [SlotSet("delete_pending", False)] + [SlotSet(name, None) for name in PERSONAL_SLOTS]
 
 
 class ActionKeepData(Action):
