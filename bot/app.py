@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from bot import web
+from bot import telegram_bridge, web
 from bot.hub import build_hub
 from bot.rasa_client import RasaClient
 from bot.settings import GatewaySettings, get_settings
@@ -22,7 +22,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
         app.state.hub = await build_hub(settings, app.state.rasa)  # bot/hub.py
+        app.state.telegram = await telegram_bridge.start_telegram(settings, app.state.hub)
         yield
+        if app.state.telegram is not None:
+            await app.state.telegram.stop()
         await app.state.hub.stop()
         await app.state.rasa.aclose()
 
@@ -33,6 +36,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         return {"status": "ok", "rasa": await app.state.rasa.ready()}
 
     app.include_router(web.router)  # web chat: /, /widget.js, /ws, /chat/... (bot/web.py)
+    app.include_router(telegram_bridge.router)  # POST /telegram/webhook (webhook mode only)
     app.include_router(staff_router(settings))  # /api (staff API), /staff console
 
     return app

@@ -159,6 +159,15 @@ class ConversationHub:
         conv = self._conversations.get(sender)
         return (conv.language if conv else None) or self.config.default_language
 
+    def has_language(self, sender: str) -> bool:
+        conv = self._conversations.get(sender)
+        return conv is not None and conv.language is not None
+
+    def offered(self, sender: str) -> list[dict[str, str]]:
+        """The buttons Rasa offered this sender last, in order (``title``, ``payload``)."""
+        conv = self._conversations.get(sender)
+        return list(conv.buttons) if conv else []
+
     def set_language(self, sender: str, language: str) -> None:
         if language in ("zh", "en"):
             self._conversations[sender].language = language

@@ -11,38 +11,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.evidence import EvidenceIntake
 from bot.hub import ConversationHub, HubConfig
-from bot.rasa_client import RasaUnavailable
 from bot.transcript import Transcript
 from claims.case import Case
 from db.engine import make_engine, make_session_factory
 from db.evidence_store import EvidenceStore
 from db.migrate import upgrade
 from db.uow import UnitOfWork
-
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
-    b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
-    b"\x00\x00\x00\x00IEND\xaeB`\x82"
-)
-
-
-class FakeRasa:
-    """Answers every message with an echo (or what ``replies`` holds); can be down."""
-
-    def __init__(self) -> None:
-        self.down = False
-        self.seen: list[tuple[str, str, dict[str, Any]]] = []
-        self.replies: list[list[dict[str, Any]]] = []
-
-    async def send(
-        self, sender: str, text: str, metadata: dict[str, Any] | None = None
-    ) -> list[dict[str, Any]]:
-        if self.down:
-            raise RasaUnavailable("connection refused")
-        self.seen.append((sender, text, dict(metadata or {})))
-        if self.replies:
-            return self.replies.pop(0)
-        return [{"recipient_id": sender, "text": f"echo: {text}"}]
+from tests.bot.fake_telegram import PNG, FakeRasa
 
 
 class Sink:

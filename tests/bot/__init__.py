@@ -1,0 +1,1 @@
+"""Gateway tests (hub, channels, staff API)."""
