@@ -1,0 +1,108 @@
+"""Human hand-off end to end in headless Chromium: customer widget + agent console.
+
+Customer asks for a person in the web widget; an agent (another browser context) signs in
+at /staff, claims the case, replies; the reply shows in the customer's page; the customer
+answers; the agent hands back and the bot answers the next message. Screenshots go to
+test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.integration.stack import ROOT, Stack
+
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.browser,
+    pytest.mark.xfail(
+        strict=False,
+        reason="needs a trained model and the finished hand-off dialogue/widget (not staff code)",
+    ),
+]
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def _escalated_case(stack: Stack, timeout: float = 60) -> str:
+    headers = {"Authorization": f"Bearer {stack.staff_token}"}
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        cases = httpx.get(f"{stack.gateway_url}/api/cases?escalated=true", headers=headers)
+        if cases.status_code == 200 and cases.json()["cases"]:
+            return str(cases.json()["cases"][0]["reference"])
+        time.sleep(1)
+    raise AssertionError("no escalated case appeared in the staff queue")
+
+
+def test_customer_agent_handoff_and_back(stack: Stack, browser: object) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    customer = browser.new_context(locale="en-US")  # type: ignore[attr-defined]
+    agent = browser.new_context(locale="en-US")  # type: ignore[attr-defined]
+    page = customer.new_page()
+    page.goto(stack.gateway_url + "/")
+    box = page.get_by_test_id("input")
+
+    def say(text: str) -> None:
+        box.fill(text)
+        page.get_by_test_id("send").click()
+
+    say("Our payment system was down for 3 hours yesterday and we lost orders.")
+    page.wait_for_selector(".cw-msg.cw-bot", timeout=60_000)
+    say("I want to talk to a human agent")
+    page.wait_for_timeout(3000)
+    page.screenshot(path=str(SHOTS / "handoff-1-customer-asked.png"), full_page=True)
+    reference = _escalated_case(stack)
+
+    console = agent.new_page()
+    console.goto(stack.gateway_url + "/staff/login")
+    console.fill("#agent", "alice")
+    console.fill("#token", stack.staff_token)
+    console.click("button[type=submit]")
+    console.wait_for_selector(f"text={reference}")
+    console.screenshot(path=str(SHOTS / "handoff-2-queue.png"), full_page=True)
+    console.goto(f"{stack.gateway_url}/staff/cases/{reference}")
+    console.click("#btn-claim")
+    console.wait_for_selector("#btn-release", timeout=10_000)
+    console.wait_for_selector("#chat-state.ok", timeout=10_000)
+    console.fill("#chat-text", "Hello, I'm Alice from support. How can I help?")
+    console.press("#chat-text", "Enter")
+
+    page.wait_for_selector(".cw-msg.cw-agent:has-text('Alice from support')", timeout=15_000)
+    page.screenshot(path=str(SHOTS / "handoff-3-customer-sees-agent.png"), full_page=True)
+    say("We lost about 120 orders.")
+    console.wait_for_selector("#chat-log .msg.customer:has-text('120 orders')", timeout=15_000)
+    console.screenshot(path=str(SHOTS / "handoff-4-agent-chat.png"), full_page=True)
+
+    console.click("#btn-handback")
+    page.wait_for_timeout(1500)
+    bots_before = page.locator(".cw-msg.cw-bot").count()
+    say("What is the status of my case?")
+    page.wait_for_function(
+        "n => document.querySelectorAll('.cw-msg.cw-bot').length > n", arg=bots_before,
+        timeout=60_000,
+    )  # fmt: skip
+    page.screenshot(path=str(SHOTS / "handoff-5-bot-back.png"), full_page=True)
+    customer.close()
+    agent.close()
