@@ -80,7 +80,7 @@
   const progressText = el("span", { class: "cw-progress-text" });
   const progressBox = el("div", { class: "cw-progress", hidden: "" }, progress, progressText);
   const fileInput = el("input", { type: "file", id: uid + "-file", class: "cw-file", multiple: "", "data-testid": "file" });
-  const attachLabel = el("label", { for: uid + "-file", class: "cw-attach", tabindex: "0", role: "button" }, el("span", { "aria-hidden": "true", text: "📎" }), el("span", { class: "cw-sr" }));
+  const attachLabel = el("label", { for: uid + "-file", class: "cw-attach", tabindex: "0", role: "button" }, el("span", { "aria-hidden": "true", class: "cw-clip" }), el("span", { class: "cw-sr" }));
   const textLabel = el("label", { for: uid + "-text", class: "cw-sr" });
   const input = el("textarea", { id: uid + "-text", rows: "1", class: "cw-input", autocomplete: "off", "data-testid": "input" });
   const sendBtn = el("button", { type: "submit", class: "cw-send", "data-testid": "send" });
@@ -89,6 +89,7 @@
   const root = el("section", { class: "cw", "aria-labelledby": uid + "-title", lang },
     el("header", { class: "cw-head" }, titleEl, status, langBtn), log, quick, progressBox, form, dropHint);
   host.appendChild(root);
+  attachLabel.querySelector(".cw-clip").innerHTML = '<svg width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="M21 11.5l-8.6 8.6a5 5 0 0 1-7.1-7.1l8.6-8.6a3.3 3.3 0 0 1 4.7 4.7l-8.6 8.6a1.7 1.7 0 0 1-2.4-2.4l7.9-7.9"/></svg>';
 
   function t(key) { return T[lang][key]; }
   function applyLanguage() {
