@@ -16,9 +16,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import store
-from actions.common import language_of, policy
+from actions.common import language_of, message_time, policy
 from claims.case import Case
-from claims.intake import slots_from_case
+from claims.intake import case_from_slots, slots_from_case
 
 PERSONAL_SLOTS = (
     "customer_name", "customer_company", "customer_email", "customer_phone", "customer_contact",
@@ -122,8 +122,12 @@ class ActionRequestHuman(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         reference = tracker.get_slot("case_reference")
-        if reference:
-            store.escalate(reference, "customer_requested_human")
+        if not reference:
+            # Nobody can pick up a chat that has no case: open a draft from what we know.
+            slots = {**tracker.current_slot_values(), "language": language_of(tracker)}
+            case = case_from_slots(slots, policy(), now=message_time(tracker))
+            reference = store.save_draft(tracker.sender_id, case)
+        store.escalate(reference, "customer_requested_human")
         dispatcher.utter_message(response="utter_handoff")
         dispatcher.utter_message(
             json_message={
@@ -133,7 +137,7 @@ class ActionRequestHuman(Action):
                 "language": language_of(tracker),
             }
         )
-        return []
+        return [SlotSet("case_reference", reference)]
 
 
 class ActionExportData(Action):

@@ -35,12 +35,22 @@ def identity_of(sender_id: str) -> str:
     return sender_id if ":" in sender_id else f"rest:{sender_id}"
 
 
+def _keep_uploaded_files(uow: UnitOfWork, case: Case) -> None:
+    """A case rebuilt from slots knows only described evidence; keep the uploaded files."""
+    stored = uow.cases.get(case.reference) if case.reference else None
+    if stored is None:
+        return
+    files = [e for e in stored.evidence if e.sha256]
+    case.evidence = files + [e for e in case.evidence if not e.sha256]
+
+
 def save_draft(sender_id: str, case: Case) -> str:
     """Create or update the customer's draft case; returns its reference."""
     with UnitOfWork(session_factory()) as uow:
         identity = identity_of(sender_id)
         known = uow.cases.summary(case.reference) if case.reference else None
         if known is not None and known.status == "draft":
+            _keep_uploaded_files(uow, case)
             uow.cases.save(case)
         else:
             # No draft under that reference (e.g. the slot holds a submitted case looked up
@@ -49,6 +59,7 @@ def save_draft(sender_id: str, case: Case) -> str:
             existing = uow.cases.find_draft_for_identity(identity)
             if existing is not None and existing.reference:
                 case.reference = existing.reference
+                _keep_uploaded_files(uow, case)
                 uow.cases.save(case)
             else:
                 uow.cases.add(case, identity=identity, status="draft")

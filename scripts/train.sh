@@ -30,7 +30,7 @@ else
   start=$(date +%s)
   .venv-rasa/bin/rasa train --config config.yml --domain domain --data nlu stories \
     --out models --fixed-model-name "$hash" --num-threads 2 2>&1 \
-    | grep -v -E "^(WARNING|W0|I0|.*tensorflow|.*DeprecationWarning)" || true
+    | grep --line-buffered -v -E "^(WARNING|W0|I0|.*tensorflow|.*DeprecationWarning)" || true
   [ -f "$model" ] || { echo "error: training did not produce $model; see the output above" >&2; exit 1; }
   say "trained in $(( $(date +%s) - start ))s"
   cp "$model" "$cache/models/$hash.tar.gz"

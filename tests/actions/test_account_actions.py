@@ -194,7 +194,7 @@ def test_request_human_escalates_the_case(
 ) -> None:
     ref = seed_case(CASE)
     t = tracker(domain, "转人工", intent="request_human", slots={"case_reference": ref})
-    assert ActionRequestHuman().run(dispatcher, t, domain) == []
+    assert ActionRequestHuman().run(dispatcher, t, domain) == [SlotSet("case_reference", ref)]
     assert said(dispatcher) == [
         {"response": "utter_handoff"},
         {"custom": {"type": "handoff", "reference": ref, "reason": "customer_requested_human",
@@ -210,12 +210,17 @@ def test_request_human_escalates_the_case(
 
 def test_request_human_without_a_case(domain: DomainDict, dispatcher: CollectingDispatcher) -> None:
     t = tracker(domain, "talk to a human", intent="request_human", slots={"language": "en"})
-    assert ActionRequestHuman().run(dispatcher, t, domain) == []
+    events = ActionRequestHuman().run(dispatcher, t, domain)
+    assert len(events) == 1 and events[0]["name"] == "case_reference"
+    ref = events[0]["value"]
     assert said(dispatcher) == [
         {"response": "utter_handoff"},
-        {"custom": {"type": "handoff", "reference": None, "reason": "customer_requested_human",
+        {"custom": {"type": "handoff", "reference": ref, "reason": "customer_requested_human",
                     "language": "en"}},
     ]  # fmt: skip
+    with uow() as u:  # the chat now has a draft in the staff queue
+        summary = u.cases.summary(ref)
+        assert summary is not None and summary.status == "draft" and summary.escalated
 
 
 # --------------------------------------------------------------------------- data rights

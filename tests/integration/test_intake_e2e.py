@@ -1,0 +1,93 @@
+"""End to end through the running gateway: a customer who gives details up front files a
+claim in five messages or fewer, and the case in the database has the right facts."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from tests.integration.stack import Stack
+
+pytestmark = pytest.mark.integration
+
+REFERENCE = re.compile(r"CLM-\d{4}-\d{6}")
+
+
+def case_message(messages: list[dict[str, Any]]) -> dict[str, Any] | None:
+    for message in messages:
+        custom = message.get("custom")
+        if isinstance(custom, dict) and custom.get("type") == "case":
+            return custom
+    return None
+
+
+def load_case(stack: Stack, reference: str) -> Any:
+    os.environ["DATABASE_URL"] = stack.env()["DATABASE_URL"]
+    from db.engine import make_engine, make_session_factory
+    from db.uow import UnitOfWork
+
+    engine = make_engine(stack.env()["DATABASE_URL"])
+    try:
+        with UnitOfWork(make_session_factory(engine)) as uow:
+            return uow.cases.get(reference), uow.cases.summary(reference), \
+                uow.cases.latest_estimate(reference)
+    finally:
+        engine.dispose()
+
+
+def converse(stack: Stack, turns: list[str]) -> tuple[list[list[dict[str, Any]]], str]:
+    session = uuid.uuid4().hex
+    replies = [stack.say(session, text) for text in turns]
+    return replies, session
+
+
+def test_english_outage_claim_in_five_messages(stack: Stack) -> None:
+    replies, _ = converse(stack, [
+        "Our payment API was down yesterday from 9am to 1pm, we lost about $12,000 in "
+        "orders and 3000 customers were affected",
+        "no, nothing changed on our side and no third party was involved",
+        "we have system logs and screenshots",
+        "John Smith, john.smith@example.com",
+        "yes",
+    ])
+    payload = case_message(replies[-1])
+    assert payload is not None, replies
+    assert payload["category"] == "outage"
+    assert payload["stage"] == "reported"
+    assert Decimal(payload["estimate"]["compensation"]["expected"]["amount"]) > 0
+    case, summary, estimate = load_case(stack, payload["reference"])
+    assert summary.status == "open"
+    assert case.category.value == "outage"
+    assert "payment" in case.affected_systems
+    assert case.downtime_hours() == Decimal("4")
+    assert [(loss.amount.amount, loss.amount.currency) for loss in case.losses] == [
+        (Decimal("12000.00"), "USD")
+    ]
+    assert case.customer_email == "john.smith@example.com"
+    assert estimate is not None
+
+
+def test_chinese_data_leak_claim_in_five_messages(stack: Stack) -> None:
+    replies, _ = converse(stack, [
+        "昨天上午10点我们的会员系统被黑了，5万名用户的手机号被泄露，到中午12点才修复，损失大约20万元",
+        "没有，我们没改过配置，也没有第三方",
+        "有系统日志和泄露通知",
+        "王小明，13800138000",
+        "确认",
+    ])
+    texts = "\n".join(str(m.get("text", "")) for turn in replies for m in turn)
+    assert "修改相关账户的密码" in texts  # urgent steps came first
+    payload = case_message(replies[-1])
+    assert payload is not None, replies
+    assert payload["category"] == "security_breach"
+    case, summary, _ = load_case(stack, payload["reference"])
+    assert summary.escalated  # personal data leaked
+    assert case.data_leak is not None and "phone_number" in case.data_leak.kinds
+    assert case.downtime_hours() == Decimal("2")
+    assert case.customer_phone == "13800138000"
+    assert REFERENCE.fullmatch(payload["reference"])
