@@ -425,7 +425,11 @@ _NEGATED_PART = re.compile(
     re.IGNORECASE,
 )
 
-_QUESTION = re.compile(r"[?？]|吗|嗎|\b(?:how|what|why|when|can|could|do|does|is)\b.*$", re.I)
+_QUESTION = re.compile(
+    r"[?？]|吗|嗎|呢|怎么|怎樣|怎样|如何|多久|多长时间|多少|为什么|為什麼|能不能|可不可以|会不会"
+    r"|^\s*(?:how|what|why|when|where|which|who|can|could|do|does|did|is|are|will|would|should|may)\b",
+    re.I,
+)
 
 
 # --------------------------------------------------------------------------- labels
@@ -591,6 +595,15 @@ def _answer_requested_only(w: _Work) -> None:
             _money(w)
     elif req == "customer_contact":
         _contact(w)
+    elif req in BOOL_SLOTS:
+        # "没有，我们没改过配置" is an answer even when the classifier heard an FAQ.
+        _booleans(w)
+    elif req == "evidence_items" and any(pat.search(w.text) for _, pat in _EVIDENCE):
+        _evidence(w)
+    elif req == "leaked_data_kinds" and _entities(w.message, "data_kind"):
+        _leak(w)
+    elif req == "affected_systems" and _entities(w.message, "system"):
+        _systems(w)
 
 
 def _description(w: _Work) -> bool:

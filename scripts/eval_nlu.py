@@ -131,7 +131,9 @@ def score(pairs: list[tuple[Example, dict[str, Any]]]) -> dict[str, Any]:
     faq_ok = sum(1 for e, p in faq if predicted_intent(p) == e.intent)
     oos_ok = sum(1 for _, p in oos if base(predicted_intent(p)) != "faq")
     intent_errors = [
-        {"text": e.text, "expected": e.intent, "predicted": predicted_intent(p)}
+        {"text": e.text, "expected": e.intent, "predicted": predicted_intent(p),
+         "ranking": [(r["name"], round(r["confidence"], 3))
+                     for r in (p.get("intent_ranking") or [])[:3]]}
         for e, p in pairs
         if base(predicted_intent(p)) != base(e.intent)
         or (base(e.intent) == "faq" and predicted_intent(p) != e.intent)
@@ -146,6 +148,11 @@ def score(pairs: list[tuple[Example, dict[str, Any]]]) -> dict[str, Any]:
         "oos_rejection": oos_ok / len(oos) if oos else None,
         "oos_examples": len(oos),
         "intent_errors": intent_errors,
+        "confidences": [
+            {"expected": e.intent, "ranking": [(r["name"], round(r["confidence"], 3))
+                                               for r in (p.get("intent_ranking") or [])[:3]]}
+            for e, p in pairs
+        ],
         "entity_errors": entity_errors,
     }
 

@@ -1,0 +1,41 @@
+"""A statement that answers the pending question counts even when the classifier took it
+for an FAQ; a real question is left to the FAQ."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from claims.policy import Policy
+from .conftest import run
+
+
+@pytest.mark.parametrize(
+    ("text", "requested", "expected"),
+    [
+        ("没有，我们没改过配置，也没有第三方", "customer_config_changed",
+         {"customer_config_changed": False, "third_party_involved": False}),
+        ("no, nothing changed on our side and no third party", "customer_config_changed",
+         {"customer_config_changed": False, "third_party_involved": False}),
+        ("有系统日志和截图", "evidence_items", {"evidence_items": ["system_logs", "screenshots"]}),
+        ("we kept the server logs", "evidence_items", {"evidence_items": ["system_logs"]}),
+    ],
+)
+def test_statement_answers_the_requested_slot(
+    policy: Policy, text: str, requested: str, expected: dict[str, Any]
+) -> None:
+    assert run(policy, text, intent="faq/evidence_to_keep", requested=requested).updates == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "requested"),
+    [
+        ("第三方造成的事故谁来赔？", "customer_config_changed"),
+        ("what evidence should I keep", "evidence_items"),
+        ("需要保留哪些日志吗", "evidence_items"),
+        ("is a config change my fault", "customer_config_changed"),
+    ],
+)
+def test_questions_are_left_to_the_faq(policy: Policy, text: str, requested: str) -> None:
+    assert run(policy, text, intent="faq/evidence_to_keep", requested=requested).updates == {}
