@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from claims.policy import Policy
+
 from .conftest import run
 
 
