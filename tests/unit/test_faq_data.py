@@ -112,9 +112,10 @@ def test_parses_with_version(path: Path) -> None:
     assert load(path).get("version") == "3.1"
 
 
-def test_domain_has_only_responses() -> None:
+def test_domain_declares_the_faq_intent_and_its_responses() -> None:
     data = load(FAQ_DOMAIN)
-    assert set(data) == {"version", "responses"}
+    assert set(data) == {"version", "intents", "responses"}
+    assert data["intents"] == ["faq"]
 
 
 # ---------------------------------------------------------------- topics
