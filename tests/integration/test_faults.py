@@ -87,7 +87,8 @@ def down(stack: Stack, name: str) -> Iterator[None]:
 
 def post(stack: Stack, session: str, text: str, **extra: object) -> httpx.Response:
     return httpx.post(
-        f"{stack.gateway_url}/chat/{session}/messages", json={"text": text, **extra},
+        f"{stack.gateway_url}/chat/{session}/messages",
+        json={"text": text, **extra},
         timeout=120,
     )
 
