@@ -41,5 +41,9 @@ test: setup system-deps lint typecheck train validate pytest stories
 eval: train
 	$(PY) -m scripts.eval_nlu
 
+# Load benchmark (loopback only, fixed duration): reports/bench.{json,md}.
+bench: setup train
+	$(PY) -m scripts.bench $(BENCH_ARGS)
+
 clean:
 	rm -rf build models var/tracker.db reports/stories .pytest_cache .mypy_cache .ruff_cache
