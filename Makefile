@@ -35,11 +35,11 @@ stories: train
 	$(RASA) test core --model models/current.tar.gz --stories tests/stories \
 	  --out reports/stories --fail-on-prediction-errors
 
-test: setup system-deps lint typecheck train validate pytest stories
+test: setup system-deps lint typecheck train validate pytest eval stories
 	@echo "make test: all checks passed"
 
 eval: train
-	$(PY) -m scripts.eval_nlu
+	$(PY) scripts/eval_nlu.py --check
 
 # Load benchmark (loopback only, fixed duration): reports/bench.{json,md}.
 bench: setup train

@@ -176,7 +176,8 @@ class ActionAskCancel(Action):
             dispatcher.utter_message(response="utter_nothing_to_cancel")
             return []
         dispatcher.utter_message(response="utter_ask_cancel_confirm")
-        return [SlotSet("cancel_pending", True)]
+        # "yes" now answers the cancel question, not the pending summary.
+        return [SlotSet("cancel_pending", True), SlotSet("awaiting_confirmation", False)]
 
 
 class ActionCancelIntake(Action):
@@ -199,7 +200,11 @@ class ActionKeepIntake(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_continue_intake")
-        return [SlotSet("cancel_pending", False)]
+        events: list[EventType] = [SlotSet("cancel_pending", False)]
+        if tracker.get_slot("intake_active") and not tracker.active_loop_name:
+            # Cancel was asked at the confirmation step: show the claim to confirm again.
+            events += ActionSummarizeClaim().run(dispatcher, tracker, domain)
+        return events
 
 
 RATING = re.compile(r"(?<!\d)([1-5])(?!\d)")

@@ -519,6 +519,9 @@ class _Work:
         self.language = detect_language(self.text, default=str(default_lang))
         self.updates: dict[str, Any] = {}
         self.problems: list[str] = []
+        # True when the classifier heard a question or small talk: only recognised facts
+        # count then, never the catch-all "other" answers.
+        self.strict = False
 
     def get(self, slot: str) -> Any:
         return self.updates[slot] if slot in self.updates else self.slots.get(slot)
@@ -566,7 +569,11 @@ def _extract(message: IncomingMessage, slots: Mapping[str, Any], policy: Policy)
         note = _correction(w)
         return w.result(note)
 
-    describing = _description(w)
+    _run_all(w, describing=_description(w))
+    return w.result()
+
+
+def _run_all(w: _Work, *, describing: bool) -> None:
     _systems(w)
     _category(w, describing=describing)
     _times(w)
@@ -577,33 +584,23 @@ def _extract(message: IncomingMessage, slots: Mapping[str, Any], policy: Policy)
     _evidence(w)
     _contact(w)
     _name(w)
-    for company in _entities(message, "company")[:1]:
+    for company in _entities(w.message, "company")[:1]:
         w.updates["customer_company"] = company
-    return w.result()
 
 
 def _answer_requested_only(w: _Work) -> None:
-    """A question or small talk: fill the requested slot only if the text plainly answers it."""
-    req = w.requested
-    if not req or not w.text or _any(_QUESTION, w.text):
+    """A question or small talk while a question of ours is pending.
+
+    The classifier often hears an answer such as "no, nothing changed on our side" or
+    "still down" as an FAQ. A statement (not a question) is therefore read as an answer,
+    with every rule but the catch-alls; a real question is left to the FAQ.
+    """
+    if not w.requested or not w.text or _any(_QUESTION, w.text):
         return
-    if req in TIME_SLOTS:
-        if parse_datetime(w.text, w.now, w.zone) is not None:
-            _times(w)
-    elif req in MONEY_SLOTS:
-        if len(w.text) <= 20:
-            _money(w)
-    elif req == "customer_contact":
-        _contact(w)
-    elif req in BOOL_SLOTS:
-        # "没有，我们没改过配置" is an answer even when the classifier heard an FAQ.
-        _booleans(w)
-    elif req == "evidence_items" and any(pat.search(w.text) for _, pat in _EVIDENCE):
-        _evidence(w)
-    elif req == "leaked_data_kinds" and _entities(w.message, "data_kind"):
-        _leak(w)
-    elif req == "affected_systems" and _entities(w.message, "system"):
-        _systems(w)
+    w.strict = True
+    _run_all(w, describing=_description(w))
+    # Not an attempt at an answer: say nothing about unreadable times or amounts.
+    w.problems = [p for p in w.problems if not p.startswith("invalid_")]
 
 
 def _description(w: _Work) -> bool:
@@ -866,7 +863,10 @@ def _leak(w: _Work) -> None:
             w.updates["leaked_data_kinds"] = _merge(w.slots.get("leaked_data_kinds"), kinds)
     elif w.requested == "data_leaked" and leak_match is not None:
         w.updates["data_leaked"] = False  # "没有泄露" / "nothing leaked"
-    elif w.requested == "leaked_data_kinds" and w.text and not _any(_QUESTION, w.text):
+    elif (
+        w.requested == "leaked_data_kinds" and w.text and not w.strict
+        and not _any(_QUESTION, w.text)
+    ):
         w.updates["leaked_data_kinds"] = _merge(w.slots.get("leaked_data_kinds"), ["other"])
 
 
@@ -934,7 +934,7 @@ def _evidence(w: _Work) -> None:
         w.updates["evidence_items"] = _merge(old, kinds)
     elif _any(_NO_EVIDENCE, w.text) and not old:
         w.updates["evidence_items"] = [NONE_MARKER]
-    elif w.text and w.requested == "evidence_items" and not _any(_QUESTION, w.text):
+    elif w.text and w.requested == "evidence_items" and not w.strict and not _any(_QUESTION, w.text):
         w.updates["evidence_items"] = _merge(old, [EvidenceKind.OTHER.value])
 
 

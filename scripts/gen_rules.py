@@ -52,6 +52,7 @@ def rules() -> list[dict[str, Any]]:
             "steps": [
                 {"intent": "report_incident"},
                 {"action": "action_start_intake"},
+                {"slot_was_set": [{"intake_active": True}]},
                 {"action": "incident_form"},
                 {"active_loop": "incident_form"},
             ],
@@ -80,6 +81,7 @@ def rules() -> list[dict[str, Any]]:
                 {"active_loop": None},
                 {"slot_was_set": [{"requested_slot": None}]},
                 {"action": "action_summarize_claim"},
+                {"slot_was_set": [{"awaiting_confirmation": True}]},
             ],
         }
     )
@@ -98,7 +100,11 @@ def rules() -> list[dict[str, Any]]:
             {
                 "rule": f"cancel inside {form} asks first",
                 "condition": [{"active_loop": form}],
-                "steps": [{"intent": "cancel_intake"}, {"action": "action_ask_cancel"}],
+                "steps": [
+                    {"intent": "cancel_intake"},
+                    {"action": "action_ask_cancel"},
+                    {"slot_was_set": [{"cancel_pending": True}]},
+                ],
             }
         )
         out.append(
@@ -109,6 +115,7 @@ def rules() -> list[dict[str, Any]]:
                     {"intent": "affirm"},
                     {"action": "action_cancel_intake"},
                     {"active_loop": None},
+                    {"slot_was_set": [{"cancel_pending": False}, {"intake_active": False}]},
                 ],
             }
         )
@@ -119,6 +126,7 @@ def rules() -> list[dict[str, Any]]:
                 "steps": [
                     {"intent": "deny"},
                     {"action": "action_keep_intake"},
+                    {"slot_was_set": [{"cancel_pending": False}]},
                     {"action": form},
                     {"active_loop": form},
                 ],

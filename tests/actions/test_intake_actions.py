@@ -330,8 +330,23 @@ def test_ask_cancel_asks_first(
     domain: DomainDict, dispatcher: CollectingDispatcher, flag: str
 ) -> None:
     t = tracker(domain, "取消", intent="cancel_intake", slots={flag: True})
-    assert ActionAskCancel().run(dispatcher, t, domain) == [SlotSet("cancel_pending", True)]
+    assert ActionAskCancel().run(dispatcher, t, domain) == [
+        SlotSet("cancel_pending", True),
+        SlotSet("awaiting_confirmation", False),
+    ]
     assert said(dispatcher) == [{"response": "utter_ask_cancel_confirm"}]
+
+
+def test_keeping_the_claim_at_the_confirmation_step_shows_it_again(
+    domain: DomainDict, dispatcher: CollectingDispatcher
+) -> None:
+    t = tracker(domain, "不", intent="deny", slots={**LEAK, "intake_active": True,
+                                                   "cancel_pending": True})
+    events = ActionKeepIntake().run(dispatcher, t, domain)
+    assert events == [SlotSet("cancel_pending", False), SlotSet("awaiting_confirmation", True)]
+    assert [m.get("response") for m in said(dispatcher)] == [
+        "utter_continue_intake", "utter_claim_summary", "utter_ask_confirm_submit"
+    ]
 
 
 def test_cancel_withdraws_the_draft(domain: DomainDict, dispatcher: CollectingDispatcher) -> None:

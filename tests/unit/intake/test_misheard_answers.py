@@ -21,6 +21,9 @@ from .conftest import run
          {"customer_config_changed": False, "third_party_involved": False}),
         ("有系统日志和截图", "evidence_items", {"evidence_items": ["system_logs", "screenshots"]}),
         ("we kept the server logs", "evidence_items", {"evidence_items": ["system_logs"]}),
+        ("still down", "ended_at", {"ended_at": "ongoing"}),
+        ("还没恢复", "ended_at", {"ended_at": "ongoing"}),
+        ("我叫赵敏", "customer_name", {"customer_name": "赵敏"}),
     ],
 )
 def test_statement_answers_the_requested_slot(
