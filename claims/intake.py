@@ -934,7 +934,10 @@ def _evidence(w: _Work) -> None:
         w.updates["evidence_items"] = _merge(old, kinds)
     elif _any(_NO_EVIDENCE, w.text) and not old:
         w.updates["evidence_items"] = [NONE_MARKER]
-    elif w.text and w.requested == "evidence_items" and not w.strict and not _any(_QUESTION, w.text):
+    elif (
+        w.text and w.requested == "evidence_items" and not w.strict
+        and not _any(_QUESTION, w.text)
+    ):
         w.updates["evidence_items"] = _merge(old, [EvidenceKind.OTHER.value])
 
 
