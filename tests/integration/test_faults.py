@@ -139,8 +139,8 @@ def losses(case: Any) -> list[tuple[Decimal, str]]:
 
 
 def user_texts(stack: Stack, session: str) -> list[str]:
-    events = stack.tracker(f"web:{session}")["events"]
-    return [str(e.get("text")) for e in events if e["event"] == "user"]  # type: ignore[union-attr, index]
+    events: list[dict[str, Any]] = stack.tracker(f"web:{session}")["events"]  # type: ignore[assignment]
+    return [str(e.get("text")) for e in events if e["event"] == "user"]
 
 
 def history(stack: Stack, session: str) -> list[dict[str, Any]]:

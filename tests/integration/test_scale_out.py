@@ -213,6 +213,7 @@ def test_conversation_alternating_between_servers_keeps_its_state(scaled: ScaleS
     try:
         with UnitOfWork(make_session_factory(engine)) as uow:
             case = uow.cases.get(payload["reference"])
+            assert case is not None
             assert [(x.amount.amount, x.amount.currency) for x in case.losses] == [
                 (Decimal("12000.00"), "USD")
             ]
