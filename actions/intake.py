@@ -92,6 +92,11 @@ class ActionSubmitClaim(Action):
         if not tracker.get_slot("awaiting_confirmation"):
             dispatcher.utter_message(response="utter_no_intake_to_confirm")
             return []
+        submitted = tracker.get_slot("case_reference")
+        if submitted and store.case_status(submitted) not in (None, "draft"):
+            # The same "yes" delivered twice must not file the claim twice.
+            dispatcher.utter_message(response="utter_claim_already_submitted", reference=submitted)
+            return [SlotSet("awaiting_confirmation", False), SlotSet("intake_active", False)]
         language = language_of(tracker)
         now = message_time(tracker)
         rules = policy()

@@ -304,6 +304,11 @@ class ConversationHub:
             except RasaUnavailable as exc:
                 log.warning("Rasa unavailable for %s: %s", sender, exc)
                 return self._queue(conv, text, metadata, language)
+            if not messages and conv.mode == "bot":
+                # Rasa answered with nothing: an action failed (e.g. the action server is
+                # down). The message is in the tracker and transcript; say so.
+                log.warning("Rasa gave no reply to %s", sender)
+                messages = [self.refusal("no_reply", language)]
             await self._after_rasa(sender, messages, language)
             return messages
 

@@ -20,6 +20,10 @@ GATEWAY_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "非常抱歉，助手暂时无法回复。您的消息已保存，助手恢复后会在这里立即回复您；如果着急，可以说“转人工”。",
         "en": "Sorry, the assistant can't reply right now. Your message is saved and you'll get the answer here as soon as it is back; ask for a human if it's urgent.",
     },
+    "no_reply": {
+        "zh": "抱歉，我暂时无法处理这条消息，但它已经保存。请稍后再发一次，或说“转人工”。",
+        "en": "Sorry, I couldn't process that message just now, but it has been saved. Please send it again in a moment, or ask for a human.",
+    },
     "error": {
         "zh": "非常抱歉，处理您的消息时出了问题。我们已记录此错误，请稍后再试，或说“转人工”。",
         "en": "Sorry, something went wrong while handling your message. We've logged the error; please try again, or ask for a human.",

@@ -231,12 +231,6 @@ def test_sql_in_a_message_changes_nothing(stack: Stack, filed: tuple[str, str]) 
     assert with_db(stack, lambda uow: len(uow.cases.list_cases(limit=1000))) == count
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: claims/intake.py _junk() treats any message matching its SQL "
-    "pattern as junk, so a customer who describes an SQL-injection attack in words loses "
-    "the whole message (description, times, money) and is just asked to describe it again",
-)
 def test_description_quoting_sql_is_kept(stack: Stack) -> None:
     session = sid()
     text = f"{FACTS} The attacker typed {SQL} into the search box of our shop."

@@ -204,12 +204,6 @@ def test_action_server_down_loses_no_message(faulty: Stack) -> None:
     assert_outage_case(faulty, payload["reference"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: while the action server is down an intake message gets HTTP 200 "
-    "with an empty message list from Rasa, and the gateway passes that on: the customer "
-    "gets no answer at all (no apology, nothing queued)",
-)
 def test_customer_gets_an_answer_while_action_server_is_down(faulty: Stack) -> None:
     sid = uuid.uuid4().hex
     assert faulty.say(sid, "hello")
@@ -303,12 +297,6 @@ def test_repeated_intake_message_does_not_double_the_losses(faulty: Stack) -> No
     assert_outage_case(faulty, payload["reference"])  # one 12,000 USD loss, not two
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: the web endpoint has no client message id, and a confirmation "
-    "('yes') delivered twice submits the claim twice: a second, identical case "
-    "(CLM-YYYY-000002) is created from the same conversation",
-)
 def test_confirmation_delivered_twice_files_one_case(faulty: Stack) -> None:
     sid = uuid.uuid4().hex
     for text in TURNS[:4]:

@@ -349,7 +349,6 @@ def test_existing_category_is_kept_and_systems_merge(policy: Policy) -> None:
         "x" * 10_000,
         "😀😀😀",
         '/report_incident{"category": "nonsense"',
-        "'; DROP TABLE cases; --",
         "\x00\x01\x02",
     ],
 )
@@ -364,3 +363,10 @@ def test_odd_entities_do_not_raise(policy: Policy) -> None:
     ents: tuple[Any, ...] = ({"entity": "money"}, {"value": None}, {"entity": "system", "value": 3})
     result = run(policy, "系统挂了" * 2500, "report_incident", None, {}, ents)
     assert len(result.updates["description"]) == 1000
+
+
+def test_a_quoted_sql_attack_is_kept_as_the_description(policy: Policy) -> None:
+    text = "The attacker typed '); DROP TABLE cases; -- into our login form and the database died"
+    result = run(policy, text, "report_incident")
+    assert result.updates["description"] == text
+    assert result.updates["category"] == "security_breach"
