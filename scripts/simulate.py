@@ -424,6 +424,7 @@ class ConversationResult:
     style: str
     expected_outcome: str
     outcome: str = "not_run"
+    session: str = ""
     completed: bool = False
     turns: int = 0
     reference: str | None = None
@@ -498,6 +499,7 @@ def run_conversation(target: Target, conversation: Conversation) -> Conversation
         conversation.outcome,
     )
     session = f"sim{uuid.uuid4().hex[:20]}"
+    result.session = session
     progress = Progress()
     state = BotState()
     reference: str | None = None
