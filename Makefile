@@ -40,6 +40,7 @@ test: setup system-deps lint typecheck train validate pytest eval stories
 
 eval: train
 	$(PY) scripts/eval_nlu.py --check
+	$(PY) scripts/simulate.py
 
 # Load benchmark (loopback only, fixed duration): reports/bench.{json,md}.
 bench: setup train
