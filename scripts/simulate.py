@@ -565,6 +565,11 @@ def _turn_stats(results: Sequence[ConversationResult]) -> dict[str, Any]:
 def totals(results: Sequence[ConversationResult]) -> dict[str, Any]:
     checked = sum(len(r.fields) for r in results)
     ok = sum(r.fields_ok for r in results)
+    # Fields of conversations that left a case behind: how well the case was filled in,
+    # apart from conversations that never got started.
+    with_case = [r for r in results if r.reference]
+    case_checked = sum(len(r.fields) for r in with_case)
+    case_ok = sum(r.fields_ok for r in with_case)
     return {
         "conversations": len(results),
         "completed": sum(1 for r in results if r.completed),
@@ -574,6 +579,7 @@ def totals(results: Sequence[ConversationResult]) -> dict[str, Any]:
         "fields_checked": checked,
         "fields_ok": ok,
         "field_accuracy": round(ok / checked, 3) if checked else None,
+        "field_accuracy_with_case": round(case_ok / case_checked, 3) if case_checked else None,
         **_turn_stats(results),
     }
 
@@ -617,16 +623,20 @@ def markdown(results: Sequence[ConversationResult]) -> str:
     summary = summarise(results)
     lines = [
         "| scope | conversations | completed | completion rate | fields ok | field accuracy |"
-        " mean turns | median turns |",
-        "|---|---|---|---|---|---|---|---|",
+        " field accuracy (cases only) | mean turns | median turns |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     scopes = [("all", summary["total"])] + list(summary["by_language"].items())
     for name, t in scopes:
         lines.append(
             f"| {name} | {t['conversations']} | {t['completed']} | {_num(t['completion_rate'])} "
             f"| {t['fields_ok']}/{t['fields_checked']} | {_num(t['field_accuracy'])} "
+            f"| {_num(t['field_accuracy_with_case'])} "
             f"| {_num(t['mean_turns'])} | {_num(t['median_turns'])} |"
         )
+    lines += ["", "| field | checked | ok |", "|---|---|---|"]
+    for name, entry in sorted(summary["by_field"].items()):
+        lines.append(f"| {name} | {entry['checked']} | {entry['ok']} |")
     lines += ["", "| id | lang | category | outcome | turns | fields | failed fields |",
               "|---|---|---|---|---|---|---|"]
     for r in results:
@@ -728,7 +738,8 @@ def main(argv: list[str] | None = None) -> int:
     t = summarise(results)["total"]
     print(f"simulation: {t['completed']}/{t['conversations']} completed "
           f"({_num(t['completion_rate'])}), field accuracy {_num(t['field_accuracy'])} "
-          f"({t['fields_ok']}/{t['fields_checked']}), turns per completed intake "
+          f"({t['fields_ok']}/{t['fields_checked']}; {_num(t['field_accuracy_with_case'])} "
+          f"where a case exists), turns per completed intake "
           f"mean {_num(t['mean_turns'])} median {_num(t['median_turns'])}")
     return 0
 
