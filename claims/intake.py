@@ -550,7 +550,8 @@ def extract_updates(
 
 def _extract(message: IncomingMessage, slots: Mapping[str, Any], policy: Policy) -> Extraction:
     w = _Work(message, slots, policy)
-    if _is_skip_intent(w.intent):
+    unheard_report = w.intent == "nlu_fallback" and not w.requested
+    if _is_skip_intent(w.intent) and not unheard_report:
         _answer_requested_only(w)
         return w.result()
     if w.is_payload:

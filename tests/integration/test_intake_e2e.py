@@ -57,6 +57,8 @@ def test_english_outage_claim_in_five_messages(stack: Stack) -> None:
     ])
     payload = case_message(replies[-1])
     assert payload is not None, replies
+    last = "\n".join(str(m.get("text", "")) for m in replies[-1])
+    assert "from 1 to 5" in last and "didn't understand" not in last, last
     assert payload["category"] == "outage"
     assert payload["stage"] == "reported"
     assert Decimal(payload["estimate"]["compensation"]["expected"]["amount"]) > 0
@@ -84,6 +86,8 @@ def test_chinese_data_leak_claim_in_five_messages(stack: Stack) -> None:
     assert "修改相关账户的密码" in texts  # urgent steps came first
     payload = case_message(replies[-1])
     assert payload is not None, replies
+    last = "\n".join(str(m.get("text", "")) for m in replies[-1])
+    assert "1到5分" in last and "没有理解" not in last, last
     assert payload["category"] == "security_breach"
     case, summary, _ = load_case(stack, payload["reference"])
     assert summary.escalated  # personal data leaked

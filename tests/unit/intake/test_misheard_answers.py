@@ -43,3 +43,13 @@ def test_statement_answers_the_requested_slot(
 )
 def test_questions_are_left_to_the_faq(policy: Policy, text: str, requested: str) -> None:
     assert run(policy, text, intent="faq/evidence_to_keep", requested=requested).updates == {}
+
+
+def test_facts_of_an_unheard_first_message_are_kept(policy: Policy) -> None:
+    """The bot says it didn't understand, but the times and money are not lost."""
+    text = "昨天上午10点我们的会员系统宕机了，到中午12点才恢复，损失大约2万元"
+    updates = run(policy, text, intent="nlu_fallback").updates
+    assert updates["started_at"] == "2026-11-20T10:00:00+08:00"
+    assert updates["ended_at"] == "2026-11-20T12:00:00+08:00"
+    assert updates["revenue_lost"] == {"amount": "20000", "currency": "CNY"}
+    assert "description" not in updates
