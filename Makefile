@@ -39,7 +39,7 @@ test: setup system-deps lint typecheck train validate pytest eval stories
 	@echo "make test: all checks passed"
 
 eval: train
-	$(PY) scripts/eval_nlu.py --check
+	$(PY) scripts/eval_nlu.py --floor 0.78
 	$(PY) scripts/simulate.py
 
 # Load benchmark (loopback only, fixed duration): reports/bench.{json,md}.

@@ -207,12 +207,14 @@ def evaluate(url: str, token: str) -> dict[str, Any]:
     return {lang: score(pairs) for lang, pairs in sorted(by_language.items())}
 
 
-def failures(report: dict[str, Any]) -> list[str]:
+def failures(report: dict[str, Any], floor: float | None = None) -> list[str]:
+    """Metrics below the acceptance thresholds (or below one common floor)."""
     out = []
     for lang, m in report.items():
         values = {"intent_f1": m["intent"]["f1"], "entity_f1": m["entity"]["f1"],
                   "faq_top1": m["faq_top1"], "oos_rejection": m["oos_rejection"]}
-        for key, minimum in THRESHOLDS.items():
+        for key, target in THRESHOLDS.items():
+            minimum = target if floor is None else floor
             if values[key] is not None and values[key] < minimum:
                 out.append(f"{lang} {key} {values[key]:.3f} < {minimum}")
     return out
@@ -238,7 +240,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rasa-url")
     parser.add_argument("--token", default="")
     parser.add_argument("--model", default=str(ROOT / "models" / "current.tar.gz"))
-    parser.add_argument("--check", action="store_true", help="exit 1 below the thresholds")
+    parser.add_argument("--check", action="store_true", help="exit 1 below the targets")
+    parser.add_argument(
+        "--floor", type=float, help="exit 1 if any metric falls below this (regression gate)"
+    )
     args = parser.parse_args(argv)
     REPORTS.mkdir(exist_ok=True)
     process = None
@@ -256,10 +261,15 @@ def main(argv: list[str] | None = None) -> int:
     table = markdown(report)
     (REPORTS / "nlu_eval.md").write_text("# Held-out NLU evaluation\n\n" + table)
     print(table)
-    problems = failures(report)
-    for problem in problems:
-        print(f"below threshold: {problem}")
-    return 1 if problems and args.check else 0
+    for problem in failures(report):
+        print(f"below target: {problem}")
+    if args.floor is not None:
+        regressions = failures(report, args.floor)
+        for problem in regressions:
+            print(f"REGRESSION: {problem}")
+        if regressions:
+            return 1
+    return 1 if failures(report) and args.check else 0
 
 
 if __name__ == "__main__":
