@@ -23,9 +23,9 @@ find_python() {  # $1 = version (3.10 / 3.11)
   return 1
 }
 
-build_env() {  # $1 = dir, $2 = python version, $3 = lock file, $4 = extra step
+build_env() {  # $1 = dir, $2 = python version, $3 = lock file, $4 = extra step, $5 = more inputs
   local dir="$1" ver="$2" lock="$3" extra="${4:-}" want have py
-  want="$(cat "$lock" pyproject.toml | sha256sum | cut -d' ' -f1)"
+  want="$(cat "$lock" ${5:-} | sha256sum | cut -d' ' -f1)"
   have="$(cat "$dir/.lock-sha256" 2>/dev/null || true)"
   if [ "$want" = "$have" ] && [ -x "$dir/bin/python" ]; then
     say "$dir is up to date"
@@ -41,7 +41,7 @@ build_env() {  # $1 = dir, $2 = python version, $3 = lock file, $4 = extra step
   say "building $dir with $py from $lock (this takes a minute or two the first time)"
   rm -rf "$dir"
   "$py" -m venv "$dir"
-  "$dir/bin/python" -m pip install -q --upgrade "pip<25"
+  "$dir/bin/python" -m pip install -q --upgrade "pip<25" 2> >(grep -v "is ignored: it is neither" >&2)
   "$dir/bin/python" -m pip install -q --progress-bar off -r "$lock" 2> >(grep -v "is ignored: it is neither" >&2)
   if [ -n "$extra" ]; then eval "$extra"; fi
   echo "$want" > "$dir/.lock-sha256"
@@ -49,7 +49,7 @@ build_env() {  # $1 = dir, $2 = python version, $3 = lock file, $4 = extra step
 }
 
 build_env .venv-rasa 3.10 requirements/rasa.lock
-build_env .venv 3.11 requirements/dev.lock '.venv/bin/python -m pip install -q --no-deps -e .'
+build_env .venv 3.11 requirements/dev.lock '.venv/bin/python -m pip install -q --no-deps -e .' pyproject.toml
 
 mkdir -p var
 if [ ! -f .env ]; then
