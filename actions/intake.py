@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -67,6 +67,23 @@ class ActionStartIntake(Action):
         if not tracker.get_slot("intake_active"):
             dispatcher.utter_message(response="utter_start_intake")
         return events + [SlotSet("intake_active", True)]
+
+
+class ActionHandleUnclear(Action):
+    """Low NLU confidence: a message that plainly reports an incident still starts the
+    intake (its facts were extracted already); anything else gets the fallback text."""
+
+    def name(self) -> str:
+        return "action_handle_unclear"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if set_this_turn(tracker, "description") and not tracker.active_loop_name:
+            events = ActionStartIntake().run(dispatcher, tracker, domain)
+            return [*events, FollowupAction("incident_form")]
+        dispatcher.utter_message(response="utter_default")
+        return []
 
 
 class ActionSummarizeClaim(Action):

@@ -551,6 +551,8 @@ def extract_updates(
 def _extract(message: IncomingMessage, slots: Mapping[str, Any], policy: Policy) -> Extraction:
     w = _Work(message, slots, policy)
     unheard_report = w.intent == "nlu_fallback" and not w.requested
+    if unheard_report and _plainly_an_incident(w):
+        w.intent = "report_incident"
     if _is_skip_intent(w.intent) and not unheard_report:
         _answer_requested_only(w)
         return w.result()
@@ -583,6 +585,13 @@ def _run_all(w: _Work, *, describing: bool) -> None:
     _name(w)
     for company in _entities(w.message, "company")[:1]:
         w.updates["customer_company"] = company
+
+
+def _plainly_an_incident(w: _Work) -> bool:
+    """A statement that names an incident is a report even when the classifier missed it."""
+    if _filled(w.slots.get("description")) or not w.text or _any(_QUESTION, w.text):
+        return False
+    return classify(w.policy, text=w.text).category is not None
 
 
 def _answer_requested_only(w: _Work) -> None:

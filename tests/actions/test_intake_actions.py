@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -16,6 +16,7 @@ from actions.intake import (
     ActionApplyCorrection,
     ActionAskCancel,
     ActionCancelIntake,
+    ActionHandleUnclear,
     ActionKeepIntake,
     ActionStartIntake,
     ActionStoreRating,
@@ -431,3 +432,23 @@ def test_rating_without_a_case_is_thanked_not_stored(
     t = tracker(domain, "5", intent="rate_service")
     assert ActionStoreRating().run(dispatcher, t, domain) == [SlotSet("csat_rating", 5)]
     assert said(dispatcher) == [{"response": "utter_thanks_for_rating"}]
+
+
+def test_an_unclear_message_that_reported_an_incident_starts_the_intake(
+    domain: DomainDict, dispatcher: CollectingDispatcher
+) -> None:
+    t = tracker(
+        domain, "we were hacked", intent="nlu_fallback",
+        slots={"description": "we were hacked"}, after=[SlotSet("description", "we were hacked")],
+    )  # fmt: skip
+    events = ActionHandleUnclear().run(dispatcher, t, domain)
+    assert events == [SlotSet("intake_active", True), FollowupAction("incident_form")]
+    assert said(dispatcher) == [{"response": "utter_start_intake"}]
+
+
+def test_an_unclear_message_gets_the_fallback(
+    domain: DomainDict, dispatcher: CollectingDispatcher
+) -> None:
+    events = ActionHandleUnclear().run(dispatcher, tracker(domain, "banana"), domain)
+    assert events == []
+    assert said(dispatcher) == [{"response": "utter_default"}]

@@ -27,10 +27,6 @@ ARGS = [
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.browser,
-    pytest.mark.xfail(
-        strict=False,
-        reason="needs a trained model and the finished hand-off dialogue/widget (not staff code)",
-    ),
 ]
 
 

@@ -27,9 +27,6 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-INTAKE_NEEDS_DIALOGUE = pytest.mark.xfail(
-    strict=False, reason="depends on the intake dialogue (stories/rules) being finished"
-)
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +116,6 @@ def evidence_of(stack: Stack, reference: str) -> list[Any]:
         engine.dispose()
 
 
-@INTAKE_NEEDS_DIALOGUE
 def test_full_english_intake_and_screenshot_upload(page: Any, stack: Stack, tmp_path: Path) -> None:
     set_language(page, "en")
     for text in [
@@ -149,7 +145,6 @@ def test_full_english_intake_and_screenshot_upload(page: Any, stack: Stack, tmp_
     assert sha in {e.sha256 for e in evidence_of(stack, reference)}
 
 
-@INTAKE_NEEDS_DIALOGUE
 def test_full_chinese_intake(page: Any, stack: Stack) -> None:
     set_language(page, "zh")
     for text in [

@@ -46,10 +46,21 @@ def test_questions_are_left_to_the_faq(policy: Policy, text: str, requested: str
 
 
 def test_facts_of_an_unheard_first_message_are_kept(policy: Policy) -> None:
-    """The bot says it didn't understand, but the times and money are not lost."""
+    """An unheard message after the description still gives its times and money."""
     text = "昨天上午10点我们的会员系统宕机了，到中午12点才恢复，损失大约2万元"
-    updates = run(policy, text, intent="nlu_fallback").updates
+    updates = run(policy, text, intent="nlu_fallback", slots={"description": "会员系统"}).updates
     assert updates["started_at"] == "2026-11-20T10:00:00+08:00"
     assert updates["ended_at"] == "2026-11-20T12:00:00+08:00"
     assert updates["revenue_lost"] == {"amount": "20000", "currency": "CNY"}
     assert "description" not in updates
+
+
+def test_an_unheard_statement_that_names_an_incident_is_a_report(policy: Policy) -> None:
+    updates = run(policy, "we were hacked last night", intent="nlu_fallback").updates
+    assert updates["description"] == "we were hacked last night"
+    assert updates["category"] == "security_breach"
+
+
+@pytest.mark.parametrize("text", ["were we hacked?", "banana", "你好呀"])
+def test_an_unheard_question_or_noise_is_not_a_report(policy: Policy, text: str) -> None:
+    assert "description" not in run(policy, text, intent="nlu_fallback").updates
