@@ -41,15 +41,32 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-def _escalated_case(stack: Stack, timeout: float = 60) -> str:
+def _escalated_case(stack: Stack, session: str, timeout: float = 60) -> str:
+    """The reference of *this* customer's case once it is in the staff queue.
+
+    Other tests on the shared stack leave escalated cases too, so the queue's first
+    entry may belong to someone else.
+    """
+    from db.engine import make_engine, make_session_factory
+    from db.uow import UnitOfWork
+
+    engine = make_engine(stack.env()["DATABASE_URL"])
     headers = {"Authorization": f"Bearer {stack.staff_token}"}
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        cases = httpx.get(f"{stack.gateway_url}/api/cases?escalated=true", headers=headers)
-        if cases.status_code == 200 and cases.json()["cases"]:
-            return str(cases.json()["cases"][0]["reference"])
-        time.sleep(1)
-    raise AssertionError("no escalated case appeared in the staff queue")
+    try:
+        while time.monotonic() < deadline:
+            with UnitOfWork(make_session_factory(engine)) as uow:
+                customer = uow.cases.customer_for_identity(f"web:{session}")
+                mine = set(uow.cases.cases_of_customer(customer.id)) if customer else set()
+            queue = httpx.get(f"{stack.gateway_url}/api/cases?escalated=true", headers=headers)
+            if queue.status_code == 200:
+                for case in queue.json()["cases"]:
+                    if case["reference"] in mine:
+                        return str(case["reference"])
+            time.sleep(1)
+    finally:
+        engine.dispose()
+    raise AssertionError("this customer's case did not appear in the staff queue")
 
 
 def test_customer_agent_handoff_and_back(stack: Stack, browser: object) -> None:
@@ -69,7 +86,8 @@ def test_customer_agent_handoff_and_back(stack: Stack, browser: object) -> None:
     say("I want to talk to a human agent")
     page.wait_for_timeout(3000)
     page.screenshot(path=str(SHOTS / "handoff-1-customer-asked.png"), full_page=True)
-    reference = _escalated_case(stack)
+    session = page.evaluate("localStorage.getItem('claim-intake-session')")
+    reference = _escalated_case(stack, str(session))
 
     console = agent.new_page()
     console.goto(stack.gateway_url + "/staff/login")
