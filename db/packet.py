@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from db.models import STAGE_NAMES
-from db.repository import CaseNotFound
+from db.repository import FACT_FIELDS, CaseNotFound
 
 if TYPE_CHECKING:
     from db.uow import UnitOfWork
@@ -76,26 +76,7 @@ def case_packet(uow: UnitOfWork, reference: str) -> dict[str, Any]:
         ],
         "liability": data["liability"],
         "data_leak": data["data_leak"],
-        "facts": {
-            k: data[k]
-            for k in (
-                "currency",
-                "monthly_fee",
-                "hourly_revenue",
-                "hourly_staff_cost",
-                "contract_cap",
-                "monthly_uptime",
-                "people_idle",
-                "customers_affected",
-                "cross_border",
-                "parties",
-                "mentions_litigation",
-                "mentions_regulator",
-                "requested_human",
-                "misunderstandings",
-                "vulnerable",
-            )
-        },
+        "facts": {k: data[k] for k in ("currency", *FACT_FIELDS)},
         "estimate": None
         if estimate is None
         else {
