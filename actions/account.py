@@ -17,12 +17,10 @@ from rasa_sdk.types import DomainDict
 
 from actions import store
 from actions.common import language_of, message_time, policy
+from actions.intake import CUSTOMER_SLOTS
 from claims.case import Case
 from claims.intake import case_from_slots, slots_from_case
 
-PERSONAL_SLOTS = (
-    "customer_name", "customer_company", "customer_email", "customer_phone", "customer_contact",
-)  # fmt: skip
 REFERENCE = re.compile(r"CLM-\d{4}-\d{6}", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 DIGITS = re.compile(r"\d")
@@ -177,7 +175,7 @@ class ActionDeleteData(Action):
         deleted = store.delete_data(tracker.sender_id)
         dispatcher.utter_message(response="utter_data_deleted" if deleted else "utter_no_data_held")
         # The slots still hold the contact details: the next draft would store them again.
-        return [SlotSet("delete_pending", False)] + [SlotSet(name, None) for name in PERSONAL_SLOTS]
+        return [SlotSet("delete_pending", False)] + [SlotSet(name, None) for name in CUSTOMER_SLOTS]
 
 
 class ActionKeepData(Action):

@@ -22,23 +22,21 @@ from claims.intake import INTAKE_SLOTS, case_from_slots, summary_lines
 
 logger = logging.getLogger(__name__)
 
-# Slots that describe one case; cleared when a case is submitted or withdrawn.
-CASE_STATE_SLOTS = (
-    "intake_active", "awaiting_confirmation", "case_submitted", "leak_advice_given",
-    "misunderstandings", "correction_note", "cancel_pending",
-)
+# The conversation state of one case and its value before any case; with the intake slots
+# (but not the customer's own details) it is cleared when a case is submitted or withdrawn.
+CASE_STATE = {
+    "intake_active": False, "awaiting_confirmation": False, "case_submitted": False,
+    "leak_advice_given": False, "misunderstandings": 0, "correction_note": None,
+    "case_reference": None, "cancel_pending": False,
+}  # fmt: skip
+CUSTOMER_SLOTS = (
+    "customer_name", "customer_company", "customer_email", "customer_phone", "customer_contact",
+)  # fmt: skip
 
 
 def reset_case_slots() -> list[EventType]:
-    names = [s for s in INTAKE_SLOTS if s not in ("customer_name", "customer_company",
-                                                  "customer_email", "customer_phone",
-                                                  "customer_contact")]
-    return [SlotSet(name, None) for name in names] + [
-        SlotSet("intake_active", False), SlotSet("awaiting_confirmation", False),
-        SlotSet("case_submitted", False), SlotSet("leak_advice_given", False),
-        SlotSet("misunderstandings", 0), SlotSet("correction_note", None),
-        SlotSet("case_reference", None), SlotSet("cancel_pending", False),
-    ]
+    facts = [SlotSet(name, None) for name in INTAKE_SLOTS if name not in CUSTOMER_SLOTS]
+    return facts + [SlotSet(name, value) for name, value in CASE_STATE.items()]
 
 
 def set_this_turn(tracker: Tracker, slot: str) -> bool:
