@@ -19,7 +19,7 @@ FORMS = ["incident_form", "impact_form", "liability_form", "evidence_form", "con
 
 # intent -> the bot's answer; afterwards the form asks its pending question again.
 DIGRESSIONS = {
-    "faq": ["utter_faq"],
+    "faq": ["action_answer_faq"],
     "chitchat": ["utter_chitchat"],
     "challenge_bot": ["utter_iamabot"],
     "change_language": ["utter_language_changed"],

@@ -95,3 +95,23 @@ def test_chinese_data_leak_claim_in_five_messages(stack: Stack) -> None:
     assert case.downtime_hours() == Decimal("2")
     assert case.customer_phone == "13800138000"
     assert REFERENCE.fullmatch(payload["reference"])
+
+
+def test_questions_about_my_claim_are_answered_from_the_case(stack: Stack) -> None:
+    session = uuid.uuid4().hex
+    first = stack.say(session, "Our order system was down yesterday from 10am to 2pm, no data "
+                               "was leaked, and we lost about 30,000 yuan in orders")
+    during = stack.say(session, "how much compensation could I get?")
+    text = "\n".join(str(m.get("text", "")) for m in during)
+    assert "Based on what you have told me so far" in text, during
+    assert "Compensation estimate" in text and "30,000.00 CNY" in text, text
+    assert during[-1] == first[-1]  # the form asks its pending question again
+    for answer in ("no, nothing changed on our side and no third party was involved",
+                   "we have system logs and screenshots", "Ann Lee, ann.lee@example.com"):
+        stack.say(session, answer)
+    payload = case_message(stack.say(session, "yes"))
+    assert payload is not None
+    after = stack.say(session, "how long will my claim take?")
+    text = "\n".join(str(m.get("text", "")) for m in after)
+    assert f"For your case {payload['reference']}" in text, after
+    assert "Expected time to payment" in text, text

@@ -1,0 +1,78 @@
+"""The compensation FAQ: the customer's own numbers when the chat has a case, else the
+generic answer the ResponseSelector picked.
+
+Thin glue: which topics get a tailored answer and what it says is `claims.faq_answers`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import store
+from actions.common import language_of, message_time, policy
+from claims.case import Case
+from claims.faq_answers import TAILORED, answer_from_case
+from claims.intake import case_from_slots
+
+logger = logging.getLogger(__name__)
+
+
+def faq_topic(tracker: Tracker) -> str | None:
+    """The FAQ topic the ResponseSelector chose for the latest message."""
+    selector = (tracker.latest_message or {}).get("response_selector") or {}
+    for key in ("faq", "default"):
+        response = (selector.get(key) or {}).get("response") or {}
+        full = str(response.get("intent_response_key") or "")
+        if full.startswith("faq/"):
+            return full.split("/", 1)[1]
+    return None
+
+
+def conversation_case(tracker: Tracker) -> tuple[Case, bool] | None:
+    """The case this chat is about and whether it was submitted; None before any facts.
+
+    A reference in the slots was either created here or verified by the status lookup, so
+    the stored case (whose stage staff may have moved) is the one to answer from.
+    """
+    reference = tracker.get_slot("case_reference")
+    if reference:
+        case = store.load_case(reference)
+        if case is not None:
+            return case, store.case_status(reference) not in (None, "draft")
+    if not tracker.get_slot("description"):
+        return None
+    slots = {**tracker.current_slot_values(), "language": language_of(tracker)}
+    return case_from_slots(slots, policy(), now=message_time(tracker)), False
+
+
+class ActionAnswerFaq(Action):
+    def name(self) -> str:
+        return "action_answer_faq"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        topic = faq_topic(tracker)
+        if topic is None:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        if topic in TAILORED:
+            try:
+                found = conversation_case(tracker)
+                text = found and answer_from_case(
+                    policy(), topic, found[0], now=message_time(tracker),
+                    language=language_of(tracker), submitted=found[1],
+                )
+            except Exception:  # noqa: BLE001 - the generic answer is still true
+                logger.exception("no tailored answer for %s", tracker.sender_id)
+                text = None
+            if text:
+                dispatcher.utter_message(text=text)
+                return []
+        dispatcher.utter_message(response=f"utter_faq/{topic}")
+        return []
