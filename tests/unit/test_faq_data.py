@@ -114,8 +114,9 @@ def test_parses_with_version(path: Path) -> None:
 
 def test_domain_declares_the_faq_intent_and_its_responses() -> None:
     data = load(FAQ_DOMAIN)
-    assert set(data) == {"version", "intents", "responses"}
+    assert set(data) == {"version", "intents", "actions", "responses"}
     assert data["intents"] == ["faq"]
+    assert data["actions"] == ["action_answer_faq"]  # tailored from the case, else generic
 
 
 # ---------------------------------------------------------------- topics
