@@ -7,6 +7,8 @@ Thin glue: which topics get a tailored answer and what it says is `claims.faq_an
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -21,15 +23,21 @@ from claims.intake import case_from_slots
 
 logger = logging.getLogger(__name__)
 
+# Below this ResponseSelector confidence the question is more likely one we have no answer
+# for than a rare phrasing of a topic: the fallback (with its offer of a person) beats a
+# wrong answer. Tuned on the held-out sets with `scripts/eval_nlu.py`, which applies it too.
+MIN_TOPIC_CONFIDENCE = 0.15
 
-def faq_topic(tracker: Tracker) -> str | None:
-    """The FAQ topic the ResponseSelector chose for the latest message."""
-    selector = (tracker.latest_message or {}).get("response_selector") or {}
+
+def faq_topic(parse: Mapping[str, Any]) -> str | None:
+    """The FAQ topic the ResponseSelector chose for a parsed message, if it is sure enough."""
+    selector = parse.get("response_selector") or {}
     for key in ("faq", "default"):
         response = (selector.get(key) or {}).get("response") or {}
         full = str(response.get("intent_response_key") or "")
         if full.startswith("faq/"):
-            return full.split("/", 1)[1]
+            confidence = float(response.get("confidence") or 0.0)
+            return full.split("/", 1)[1] if confidence >= MIN_TOPIC_CONFIDENCE else None
     return None
 
 
@@ -57,7 +65,7 @@ class ActionAnswerFaq(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        topic = faq_topic(tracker)
+        topic = faq_topic(tracker.latest_message or {})
         if topic is None:
             dispatcher.utter_message(response="utter_default")
             return []

@@ -29,6 +29,8 @@ from typing import Any
 import httpx
 import yaml
 
+from actions.faq import faq_topic
+
 ROOT = Path(__file__).resolve().parent.parent
 HELDOUT = ROOT / "tests" / "nlu"
 REPORTS = ROOT / "reports"
@@ -79,7 +81,12 @@ def load_examples() -> list[Example]:
 
 
 def predicted_intent(parse: dict[str, Any]) -> str:
+    """What the bot does with the message: the intent, the retrieval topic, or the fallback
+    when `action_answer_faq` finds the FAQ topic too unsure to answer."""
     name = str((parse.get("intent") or {}).get("name") or "")
+    if name == "faq":
+        topic = faq_topic(parse)
+        return f"faq/{topic}" if topic else "nlu_fallback"
     if name in RETRIEVAL:
         selector = parse.get("response_selector") or {}
         for key in (name, "default"):

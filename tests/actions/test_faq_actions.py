@@ -91,3 +91,11 @@ def test_a_broken_case_store_falls_back_to_the_generic_answer(
     monkeypatch.setattr(store, "load_case", down)
     events, messages = ask(domain, "how_long_overall", slots={"case_reference": "CLM-2026-000001"})
     assert (events, messages) == ([], [{"response": "utter_faq/how_long_overall"}])
+
+
+def test_an_unsure_topic_gets_the_fallback_not_a_guess(domain: DomainDict) -> None:
+    t = tracker(domain, "谁画了蒙娜丽莎", intent="faq", retrieval="faq/liability_share")
+    t.latest_message["response_selector"]["faq"]["response"]["confidence"] = 0.1
+    dispatcher = CollectingDispatcher()
+    assert ActionAnswerFaq().run(dispatcher, t, domain) == []
+    assert said(dispatcher) == [{"response": "utter_default"}]
