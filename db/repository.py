@@ -767,6 +767,20 @@ class CaseRepository:
             row.id, reference, customer_id, sender, channel, text, row.at, False
         )
 
+    def file_loose_messages(self, reference: str, customer_id: int) -> int:
+        """Put the customer's messages that belong to no case on `reference`.
+
+        The message that reports an incident arrives before the intake has opened a draft
+        for it; without this the staff would see every case start in mid-conversation.
+        """
+        case = self._require_light(reference)
+        result = self.session.execute(
+            update(TranscriptRow)
+            .where(TranscriptRow.customer_id == customer_id, TranscriptRow.case_id.is_(None))
+            .values(case_id=case.id)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
     def transcript(self, reference: str) -> list[TranscriptMessage]:
         case = self._require_light(reference)
         stmt = (
