@@ -50,6 +50,8 @@ EN_WORD_NUM_TOKEN = (
     "(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
     "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 )
+EN_ONES = "(?:one|two|three|four|five|six|seven|eight|nine)"
+EN_TENS = "(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 
 
 def rx(pattern: str, **extra: object) -> Token:
@@ -89,6 +91,31 @@ CHINESE: Alt = [[rx(CN_NUM)]]
 ANY_NUM: Alt = ARABIC + CHINESE
 EN_NUM: Alt = ARABIC + [[rx(EN_WORD_NUM_TOKEN)]]
 
+
+def mixed_numbers() -> Alt:
+    """``2万5`` (25,000), ``1万5千``, ``3千5百`` (3,500): a digit right after 万/千 continues
+    the number, so the span must cover it (jieba: ``2 | 万 | 5``; ``两万五`` is one token)."""
+    lead = glued(rx(r"\d+"))
+    digit = rx("[1-9]")
+    return [
+        [lead, glued(lit("万")), digit],
+        [lead, glued(lit("万")), glued(digit), lit("千")],
+        [lead, glued(lit("千")), digit],
+        [lead, glued(lit("千")), glued(digit), lit("百")],
+        [rx(f"{CN_NUM}[万千][一二两三四五六七八九]")],
+    ]
+
+
+def en_word_numbers(plain: bool = False) -> Alt:
+    """``two hundred thousand``, ``twenty-five thousand``, ``a million``: one token per word
+    (jieba also cuts the hyphen). ``plain`` adds unscaled words (``five``, ``twenty-five``)."""
+    head: Alt = [[rx(EN_WORD_NUM_TOKEN)], [glued(rx(EN_TENS)), glued(lit("-")), rx(EN_ONES)]]
+    big = lit("thousand", "million", "billion")
+    scale: Alt = [[lit("hundred")], [big], [lit("hundred"), big]]
+    seqs = expand(head, scale) + expand(lit("a"), scale)
+    return (head + seqs) if plain else seqs
+
+
 HEDGE_ZH = ["约", "大约", "大概", "近", "将近", "接近", "超过", "逾", "至少"]
 HEDGE_EN = ["about", "around", "approximately", "approx", "roughly", "nearly", "almost", "over"]
 HEDGES: Alt = [
@@ -127,23 +154,42 @@ EN_CURRENCY = (
 CURRENCY_BEFORE = r"(?:¥|￥|\$|€|£|us\$|hk\$|rmb|cny|usd|eur|gbp|hkd|jpy|人民币|美元)"
 
 
+def bare_zh_amounts() -> Alt:
+    """Amounts with a 千/万/亿 magnitude but no currency: 3.5万, 8千, 3万多, 20多万, 十来万, 2万5.
+
+    In claims talk a bare magnitude means money. 千 counts only after Arabic digits: "8千" is
+    the colloquial money shorthand, while "两千字", "三千公里" are everyday non-money phrases.
+    jieba glues 多/来/左右 to the magnitude (``20 | 多万``, ``8 | 千左右``) or keeps them apart
+    (``20 | 来 | 万``, ``十来 | 万``); ``十几万``, ``二十多万`` are one token.
+    """
+    big = "(?:万|十万|百万|千万|亿)"
+    seqs: list[Seq] = []
+    seqs += expand(ARABIC, rx(f"[多来]?(?:千|{big})(?:多|余)?(?:左右)?"))
+    seqs += expand(rx(r"\d+"), lit("来", "多"), rx(big))
+    seqs += expand(CHINESE, rx(f"{big}多?"))
+    seqs += [[rx(f"{CN_NUM}[来多几]"), rx(big)]]
+    seqs += [[rx(f"{CN_NUM}[来多几余]?[万亿]多?")]]
+    return seqs + mixed_numbers()
+
+
 def money() -> list[dict]:
-    """Numbers with a currency (or a 万/亿 magnitude, which in claims talk means money)."""
+    """Numbers with a currency (or a 千/万/亿 magnitude or a k, which in claims talk mean money)."""
     after_zh = rx(f"{ZH_MAG}?多?{ZH_CURRENCY}")  # 元 | 万元 | 千元 | 块钱
     after_en = rx(EN_CURRENCY)
     tail_qian = [[], [lit("钱")]]
     tail_rmb = [[], [lit("人民币", "rmb")]]
     seqs: list[Seq] = []
-    # 10 | 万元 ; 5000 | 元 | 人民币 ; 两 | 万 | 元
+    # 10 | 万元 ; 5000 | 元 | 人民币 ; 两 | 万 | 元 ; 2 | 万 | 5 | 千块
     seqs += expand(HEDGES, ANY_NUM, [[], [rx(ZH_MAG)]], after_zh, tail_qian, tail_rmb)
-    # 两万块 | 钱 ; 两万元 (one HMM token)
-    seqs += expand(HEDGES, rx(f"{CN_NUM}{ZH_MAG}?多?{ZH_CURRENCY}"), tail_qian)
-    # 3.5 | 万 ; 两万 ; 10 | 亿  -- a bare 万/亿 amount
-    seqs += expand(HEDGES, ANY_NUM, rx("(?:万|十万|百万|千万|亿)多?"))
-    seqs += expand(HEDGES, rx(f"[{CN_ALL}]*[{CN_DIGIT}][{CN_ALL}]*[万亿]"))
-    # 5000 | rmb ; 2 | million | yuan ; 10k | usd ; 300 | €
+    seqs += expand(HEDGES, mixed_numbers(), after_zh, tail_qian)
+    # 两万块 | 钱 ; 两万元 (one HMM token) ; 一块钱 -- but not 一块 ("这一块" = "this part")
+    seqs += expand(HEDGES, rx(f"(?!一块$){CN_NUM}{ZH_MAG}?多?{ZH_CURRENCY}"), tail_qian)
+    seqs += expand(HEDGES, bare_zh_amounts())
+    # 5000 | rmb ; 2 | million | yuan ; 10k | usd ; 300 | € ; two | hundred | thousand | yuan
     en_amount = [*ARABIC, [rx(f"{DEC}[kmb]")]]
     seqs += expand(HEDGES, en_amount, [[], [rx(EN_MAG)]], after_en)
+    seqs += expand(HEDGES, en_word_numbers(plain=True), after_en)
+    seqs += expand(HEDGES, rx(f"{DEC}k"))  # 5k, 30k: "k" is money shorthand in chat
     # ¥ | 5 | , | 000 ; $ | 1.2 | k ; usd | 2 | , | 500.50 ; 人民币 | 5000 | 元
     before = rx(CURRENCY_BEFORE)
     mags: Alt = [[], [rx(EN_MAG)], [rx(ZH_MAG)]]
@@ -160,6 +206,8 @@ EN_DUR_UNIT = (
     "(?:hours?|hrs?|h|minutes?|mins?|seconds?|secs?|days?|weeks?|wks?|months?|years?|yrs?)"
 )
 ZH_DUR_TOKEN = f"个?半?{ZH_DUR_UNIT}(?:内|之内|以内|多)?"
+# "30s" is seconds, but "503s"/"404s" are HTTP status codes and "1990s" a decade
+SHORT_SECONDS = r"\d{1,2}(?:\.\d+)?s"
 
 
 def duration() -> list[dict]:
@@ -194,7 +242,8 @@ def duration() -> list[dict]:
     ]
     seqs += expand(HEDGES, en_range, rx(EN_DUR_UNIT))
     seqs += expand(HEDGES, lit("half"), lit("a", "an"), rx("hour|day"))
-    seqs += expand(HEDGES, rx(f"{DEC}(?:h|hrs?|hours?|mins?|minutes?|d|days?|s|secs?|wks?)"))
+    seqs += expand(HEDGES, rx(f"{DEC}(?:h|hrs?|hours?|mins?|minutes?|d|days?|secs?|wks?)"))
+    seqs += expand(HEDGES, rx(SHORT_SECONDS))
     return tagged("duration", seqs)
 
 
@@ -204,7 +253,7 @@ WEEKDAY_ZH = "[一二三四五六日天]"
 DAY_ZH = (
     "(?:今天|昨天|前天|明天|后天|大前天|今日|昨日|当天|今早|今晨|昨早|今晚|昨晚|昨夜|今夜|前晚|"
     f"(?:上|本|这|下)?(?:个)?(?:周|星期|礼拜){WEEKDAY_ZH}|上周|本周|这周|上个?星期|"
-    "上个?月|本月|这个月|月初|月底)"
+    "上个?月|本月|这个月|月初|月底|年初|年底|(?:上|本|这|下)个?周末)"
 )
 HOUR_ZH = f"(?:[01]?\\d|2[0-4]|[{CN_DIGIT}]{{1,3}})"
 MONTH_NUM = r"(?:1[0-2]|0?[1-9])"
@@ -215,10 +264,12 @@ MONTHS_EN = (
     "(?:jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|"
     "sep|sept|september|oct|october|nov|november|dec|december)\\.?"
 )
-WEEKDAYS_EN = (
-    "(?:mon|monday|tue|tues|tuesday|wed|wednesday|thu|thur|thurs|thursday|fri|friday|"
-    "sat|saturday|sun|sunday)"
-)
+WEEKDAYS_FULL = "(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+# abbreviations that are also English words ("sat", "sun", "wed") need a clock or "last"
+WEEKDAYS_ABBR = "(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)"
+WEEKDAYS_EN = f"(?:{WEEKDAYS_FULL}|{WEEKDAYS_ABBR})"
+DAYPARTS_EN = ("morning", "afternoon", "evening", "night")
+ORDINAL_EN = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)"
 HH = r"(?:[01]?\d|2[0-3])"
 MM = r"[0-5]\d"
 
@@ -272,13 +323,35 @@ def en_clocks() -> Alt:
     return clocks
 
 
-def datetime() -> list[dict]:
-    """Points in time: dates, days, day parts and clock times, zh and en, and their combos."""
+def zh_month_parts() -> Alt:
+    """上个月底, 本月初, 11月中旬, 去年年底: the part of a month (or year) people remember.
+
+    jieba cuts them many ways: ``上个月 | 底``, ``本 | 月初``, ``11 | 月底``, ``上月底``.
+    """
+    part = "(?:初|底|末|中旬|上旬|下旬)"
+    which = "(?:上个?|本|这个?|下个?)月"
+    return [
+        [rx(f"{which}{part}")],
+        [rx(which), rx(part)],
+        [lit("上", "上个", "本", "这", "这个", "下", "下个"), rx(f"月{part}")],
+        [rx(MONTH_NUM), rx(f"月{part}")],
+        [rx(MONTH_NUM), lit("月"), rx(part)],
+        [rx(f"{CN_MONTH}月"), rx(part)],
+        [rx(f"{CN_MONTH}月{part}")],
+        [rx("(?:去年|今年|前年)年(?:初|底|末)")],
+        [lit("去年", "今年", "前年"), rx("年(?:初|底|末)")],
+    ]
+
+
+def zh_datetimes() -> list[Seq]:
+    """昨天上午9点, 这周一, 上个月底, 11月20日下午3点, 凌晨2点, 三小时前."""
     seqs: list[Seq] = []
     day_zh: Alt = [
         [rx(f"{DAY_ZH}{PERIOD_ZH}?")],  # 昨天 | 昨天上午 (one token)
         [lit("上周", "本周", "这周", "下周"), rx(WEEKDAY_ZH)],  # 本周 | 三
         [lit("上", "这", "下"), lit("个"), rx(f"(?:星期|礼拜){WEEKDAY_ZH}")],  # 上|个|星期五
+        [lit("上", "本", "这", "下"), rx(f"(?:周|星期|礼拜){WEEKDAY_ZH}|周末")],  # 这 | 周一
+        *zh_month_parts(),
         *zh_dates(),
     ]
     period: Alt = [[rx(PERIOD_ZH)]]
@@ -289,38 +362,78 @@ def datetime() -> list[dict]:
     seqs += expand(period, clock)
     # a clock alone: only the unambiguous forms (9点, 14:00); 三点 alone may mean "three points"
     seqs += expand([[rx(r"(?:[01]?\d|2[0-4])"), rx("点|点钟|点半|点整")], *hhmm()])
-    # relative: 三小时前, 2天后, 3 hours ago
+    # relative: 三小时前, 2天后
     rel_unit = "(?:个)?(?:小时|钟头|分钟|天|周|星期|个月|年)"
     rel_num: Alt = [[rx(DEC)], [rx(CN_NUM)]]
     before_after = lit("前", "后", "以前", "之前", "以后", "之后")
     seqs += expand(rel_num, rx(f"{rel_unit}[前后]?"), before_after)
     seqs += expand(rel_num, rx(f"{rel_unit}[前后]"))
-    en_rel: Alt = [*EN_NUM, [lit("a", "an")], [lit("a"), lit("few", "couple")]]
-    seqs += expand(en_rel, rx(EN_DUR_UNIT), lit("ago"))
+    return seqs
 
-    # English: days, month-name dates, ISO dates, clocks and their combinations
-    day_en: Alt = [
+
+def en_days() -> Alt:
+    """today, last Sunday evening, Monday night, this week: days that stand alone.
+
+    Abbreviated weekdays stand alone only after last/this/next ("I sat there" is no date).
+    """
+    dayparts = lit(*DAYPARTS_EN)
+    return [
         [lit("today", "yesterday", "tonight", "tomorrow")],
         [lit("last", "this", "next"), rx(WEEKDAYS_EN)],
-        [rx(WEEKDAYS_EN)],
+        [lit("last", "this", "next"), rx(WEEKDAYS_EN), dayparts],
+        [rx(WEEKDAYS_FULL)],
+        [rx(WEEKDAYS_FULL), dayparts],
         [lit("last"), lit("night", "week", "month")],
+        [lit("this"), lit("week", "month")],
         [lit("this", "yesterday", "tomorrow"), lit("morning", "afternoon", "evening")],
-        [rx(WEEKDAYS_EN), lit("morning", "afternoon", "evening", "night")],
     ]
+
+
+def en_month_parts() -> Alt:
+    """early November, mid-November, late Oct 2026, the end of last month."""
+    month: Alt = [[rx(MONTHS_EN)], [rx(MONTHS_EN), rx(r"(?:19|20)\d\d")]]
+    seqs = expand(lit("early", "mid", "late"), month)
+    seqs += expand(glued(lit("mid")), glued(lit("-")), month)  # mid | - | november
+    which = month + [[lit("last", "this", "the"), lit("week", "month")]]
+    seqs += expand([[], [lit("the")]], lit("end", "beginning", "start", "middle"), lit("of"), which)
+    return seqs
+
+
+def en_datetimes() -> list[Seq]:
+    """yesterday 9am, Nov 20 2pm, 10pm on the 14th, the night of the 14th, 2 hours ago.
+
+    "the 14th" alone is no date ("the 3rd time"); it is one next to a clock or a day part.
+    """
+    en_rel: Alt = [*EN_NUM, [lit("a", "an")], [lit("a"), lit("few", "couple")]]
+    seqs = expand(en_rel, rx(EN_DUR_UNIT), lit("ago"))
     year_en: Alt = [[], [rx(r"(?:19|20)\d\d")], [lit(","), rx(r"(?:19|20)\d\d")]]
     ordinal_day = rx(f"{DAY_NUM}(?:st|nd|rd|th)?")
-    date_en: Alt = expand(rx(MONTHS_EN), ordinal_day, year_en)
-    date_en += expand(ordinal_day, rx(MONTHS_EN), [[], [rx(r"(?:19|20)\d\d")]])
+    month = rx(MONTHS_EN)
+    date_en: Alt = expand(month, ordinal_day, year_en)
+    date_en += expand(ordinal_day, month, [[], [rx(r"(?:19|20)\d\d")]])
+    date_en += expand([[], [lit("the")]], rx(ORDINAL_EN), lit("of"), month, year_en)
+    date_en += expand(month, lit("the"), rx(ORDINAL_EN))  # November the 14th
     date_en += expand(zh_dates()[-3:])  # ISO forms are shared
-    dates_all = day_en + date_en
+    the_nth: Alt = [[lit("the"), rx(ORDINAL_EN)]]
+    night_of = expand(
+        [[], [lit("the")]], lit(*DAYPARTS_EN), lit("of"), [*the_nth, *date_en, [rx(WEEKDAYS_FULL)]]
+    )
+    dates_all = en_days() + date_en + night_of + en_month_parts()
+    clock_dates = en_days() + date_en + the_nth
     joiners: Alt = [[], [lit("at", "around", "about", "@")], [lit(",")], [lit(","), lit("at")]]
     seqs += expand(dates_all)
-    seqs += expand(dates_all, joiners, en_clocks())
-    seqs += expand(dates_all, lit("at", "around"), rx(r"(?:1[0-2]|0?\d)"))  # today at 9
-    seqs += expand(en_clocks(), [[], [lit("on")]], dates_all)
+    seqs += expand(clock_dates, joiners, en_clocks())
+    seqs += expand(clock_dates, lit("at", "around"), rx(r"(?:1[0-2]|0?\d)"))  # today at 9
+    seqs += expand(en_clocks(), [[], [lit("on")]], clock_dates)
+    seqs += expand(rx(WEEKDAYS_ABBR), [[], [lit(",")]], en_clocks())  # Sat 3pm
     seqs += expand(en_clocks())
     seqs += expand(zh_dates()[-3:], [[], [lit("t")]], hhmm())
-    return tagged("datetime", _dedupe(seqs))
+    return seqs
+
+
+def datetime() -> list[dict]:
+    """Points in time: dates, days, day parts and clock times, zh and en, and their combos."""
+    return tagged("datetime", _dedupe(zh_datetimes() + en_datetimes()))
 
 
 # ---------------------------------------------------------------- percent
@@ -390,28 +503,43 @@ def phone() -> list[dict]:
 
 # ---------------------------------------------------------------- affected counts
 CLASSIFIER = "(?:个|名|位|条|笔|家|台|户|份|例|人次)"
+# 一 + classifier is mostly the article "a" ("一笔订单" = "an order"), so counts skip it
+NOT_LONE_ONE = f"(?!(?:一|one){CLASSIFIER}?$)"
 ZH_COUNTED = (
     "(?:用户|客户|顾客|人|会员|商户|商家|账户|账号|帐户|帐号|记录|数据|订单|交易|员工|设备|"
-    "终端|门店|企业|患者|玩家|学员|乘客|人次|用户数据)"
+    "终端|门店|企业|患者|病人|玩家|学员|学生|乘客|旅客|人次|用户数据|消费者|买家|卖家|"
+    "粉丝|居民|住户|业主|租户|储户|持卡人|投保人|客人|访客|家庭|包裹|工单|文件)"
 )
 EN_COUNTED = (
     "(?:users|customers|people|persons|accounts|records|rows|orders|transactions|clients|"
     "members|employees|staff|devices|merchants|subscribers|patients|visitors|players|tenants|"
-    "shops|stores|user|customer|account|record|person)"
+    "shops|stores|shoppers|buyers|sellers|consumers|guests|passengers|students|households|"
+    "residents|families|cardholders|policyholders|payments|bookings|tickets|files|entries|"
+    "user|customer|account|record|person)"
 )
 
 
 def affected_count() -> list[dict]:
-    """How many people or records were hit: 3000 users, 5万名用户, 约两千条记录."""
-    glue = rx(f"{ZH_MAG}?(?:多|余)?{CLASSIFIER}?")  # 万名 | 多名 | 个 | 万
-    num_zh: Alt = [*ANY_NUM, [rx(f"{CN_NUM}(?:多|余)?{CLASSIFIER}")]]  # 三千个
+    """How many people or records were hit: 3000 users, 5万名用户, 约两千条记录, 2万5个用户.
+
+    A lone 一/one is skipped: "一笔订单", "一位客户" mean "an order", "a customer".
+    """
+    glue = rx(f"{ZH_MAG}?(?:多|余|来)?{CLASSIFIER}?")  # 万名 | 多名 | 来个 | 个 | 万
+    num_zh: Alt = [
+        *ARABIC,
+        [rx(f"{NOT_LONE_ONE}{CN_NUM}(?:多|余)?")],  # 三千 ; 一百多
+        [rx(f"{NOT_LONE_ONE}{CN_NUM}(?:多|余)?{CLASSIFIER}")],  # 三千个 (not 一笔)
+        *mixed_numbers(),
+    ]
     noun_zh = rx(f"{CLASSIFIER}?{ZH_COUNTED}")
     seqs: list[Seq] = []
     seqs += expand(HEDGES, num_zh, [[], [glue], [glue, glue]], noun_zh)
-    en_num: Alt = [*EN_NUM, [rx(f"{DEC}[kmb]")]]
+    en_num: Alt = [*ARABIC, [rx(f"{NOT_LONE_ONE}{EN_WORD_NUM_TOKEN}")], [rx(f"{DEC}[kmb]")]]
     mag: Alt = [[], [rx("k|thousand|million|m|mn")], [lit("+")]]
-    seqs += expand(HEDGES, en_num, mag, [[], [lit("affected", "impacted")]], rx(EN_COUNTED))
-    return tagged("affected_count", seqs)
+    counted: Alt = [[], [lit("affected", "impacted")]]
+    seqs += expand(HEDGES, en_num, mag, counted, rx(EN_COUNTED))
+    seqs += expand(HEDGES, en_word_numbers(), counted, rx(EN_COUNTED))  # two hundred users
+    return tagged("affected_count", _dedupe(seqs))
 
 
 # ---------------------------------------------------------------- all
