@@ -12,6 +12,9 @@ Decisions (documented because callers rely on them):
   money. When several amounts appear, the first one carrying a currency wins, else the
   first acceptable bare number.
 * "¥" means CNY (not JPY); "$" means USD; "元/块/yuan/RMB" mean CNY.
+* A hedged amount is its round value: "十来万"/"十几万" = 100000, "一百多万" = 1000000,
+  "几千" = 1000. English number words count ("two hundred thousand", "half a million",
+  "5 grand"); without a scale word only before a currency ("ten dollars", not "one of").
 * A negative amount raises ``NegativeAmount`` so the bot can say amounts cannot be negative.
 * ``parse_count`` returns ``ParsedCount(value, approximate)``: "十几个人" is
   ``ParsedCount(10, True)``, "约两千条记录" is ``ParsedCount(2000, True)``.
@@ -160,9 +163,9 @@ def _tidy(amount: Decimal) -> Decimal:
 
 _MULTIPLIERS: dict[str, int] = {
     "k": 10**3, "thousand": 10**3, "w": 10**4, "m": 10**6, "mn": 10**6, "mm": 10**6,
-    "million": 10**6, "b": 10**9, "bn": 10**9, "billion": 10**9,
+    "million": 10**6, "b": 10**9, "bn": 10**9, "billion": 10**9, "grand": 10**3,
 }  # fmt: skip
-_MULT = r"(?:(?<=\d)(?:k|mn|mm|m|bn|b|w)(?![a-z])|\s?(?:thousand|million|billion)(?![a-z]))"
+_MULT = r"(?:(?<=\d)(?:k|mn|mm|m|bn|b|w)(?![a-z])|\s?(?:thousand|million|billion|grand)(?![a-z]))"
 
 _CURRENCY_WORDS: dict[str, str] = {
     "¥": "CNY", "$": "USD", "us$": "USD", "hk$": "HKD", "€": "EUR", "£": "GBP",
@@ -204,6 +207,84 @@ _NOT_MONEY_AFTER = re.compile(
 )
 
 
+# Hedged Chinese amounts: "十来万"/"十几万"/"一百多万" are about 10万/100万, so the hedge between
+# the number and its unit (or currency) is dropped; "几万"/"上万"/"数千" with no number
+# before them are read as one of the unit, as parse_count reads "几百个".
+_HEDGE_INSIDE = re.compile(
+    rf"(?<=[{_CN_CHARS}\d])[来來几幾多余餘](?=[{_CN_UNIT_CHARS}]|{_SUF})", re.IGNORECASE
+)
+_FEW_OF_UNIT = re.compile(
+    rf"(?<![{_CN_CHARS}\d])好?(?:[几幾数數](?=[{_CN_UNIT_CHARS}])|上(?=[百佰千仟万萬亿億]))"
+)
+
+
+def _unhedge(s: str) -> str:
+    """Reads "十来万" as "十万" and "几千" as "一千": the round amount being hedged about."""
+    return _FEW_OF_UNIT.sub("一", _HEDGE_INSIDE.sub("", s))
+
+
+# English number words ("two hundred thousand", "half a million", "twenty-five") become
+# digits; without a scale word only when a currency follows ("ten dollars", not "one of").
+_EN_ONES: dict[str, int] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}  # fmt: skip
+_EN_TENS: dict[str, int] = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_EN_SCALES: dict[str, int] = {"thousand": 10**3, "grand": 10**3, "million": 10**6,
+                              "billion": 10**9}  # fmt: skip
+_EN_WORD = "|".join([*_EN_ONES, *_EN_TENS, "hundred", *_EN_SCALES])
+_EN_NUMBER = re.compile(
+    rf"\b(?:(?:half\s+)?an?\s+(?=(?:hundred|{'|'.join(_EN_SCALES)})\b)"
+    rf"|(?=(?:{'|'.join([*_EN_ONES, *_EN_TENS])})\b))"
+    rf"(?:{_EN_WORD})\b(?:(?:\s+and\s+|[\s-]+)(?:{_EN_WORD})\b)*",
+    re.IGNORECASE,
+)
+_CURRENCY_NEXT = re.compile(rf"\s*(?:{_SUF})", re.IGNORECASE)
+
+
+def _words_value(phrase: str) -> Decimal | None:
+    """Value of an English number phrase; None when the words do not form one number."""
+    words = [w for w in re.findall(r"[a-z]+", phrase.lower()) if w != "and"]
+    half = words[0] == "half"
+    words = [("one" if w in ("a", "an") else w) for w in words if w != "half"]
+    total = current = Decimal(0)
+    last = ""
+    for w in words:
+        if w in _EN_ONES or w in _EN_TENS:
+            if last in _EN_ONES or (last in _EN_TENS and (w in _EN_TENS or _EN_ONES[w] >= 10)):
+                return None  # "one two", "twenty thirty": a list, not a number
+            current += Decimal(_EN_ONES[w] if w in _EN_ONES else _EN_TENS[w])
+        elif w == "hundred":
+            if last == "hundred":
+                return None
+            current = (current or Decimal(1)) * 100
+        else:
+            total += (current or Decimal(1)) * _EN_SCALES[w]
+            current = Decimal(0)
+        last = w
+    value = total + current
+    return value / 2 if half else value
+
+
+def _spell_out(s: str) -> str:
+    """Writes "two hundred thousand yuan" as "200000 yuan" for the digit patterns."""
+
+    def digits(m: re.Match[str]) -> str:
+        words = m.group(0).lower()
+        scaled = any(w in words for w in ("hundred", *_EN_SCALES))
+        value = _words_value(words)
+        if value is None or not (scaled or _CURRENCY_NEXT.match(s, m.end())):
+            return m.group(0)
+        return str(_tidy(value))
+
+    return _EN_NUMBER.sub(digits, s)
+
+
 def _money_value(m: re.Match[str]) -> Decimal | None:
     raw = m.group("num").rstrip(",.")
     value = cn_to_decimal(raw)
@@ -230,7 +311,7 @@ def parse_money(text: str, default_currency: str = "CNY") -> Money | None:
 
     Raises ``NegativeAmount`` for a negative amount ("-500元", "minus 300").
     """
-    s = normalize(text)
+    s = _spell_out(_unhedge(normalize(text)))
     bare: tuple[re.Match[str], Decimal] | None = None
     for m in _MONEY.finditer(s):
         value = _money_value(m)

@@ -182,7 +182,7 @@ def _any(pattern: re.Pattern[str], text: str) -> bool:
 # A comma between digits ("100,000") is a thousands separator, not a clause break.
 _PUNCT = r"(?:(?<!\d),|,(?!\d{3}(?!\d))|[;!?。，；！？\n]|\.(?!\d))+"
 _COARSE = re.compile(_PUNCT)
-_THEN = re.compile(r"\band then\b|\band\b|\bthen\b|然后|然後|后来|後來|之后|之後|直到", re.I)
+_THEN = re.compile(r"\band then\b|\band\b|\bthen\b|然后|然後|后来|後來|之后|之後", re.I)
 _FINE = re.compile(_PUNCT + r"|、|\band\b|\bplus\b|以及|另外|还有|還有|並且|并且|而且|同时")
 
 
@@ -706,13 +706,8 @@ def _anchor(end: datetime, start: datetime | None, clause: str, now: datetime) -
     return candidate if candidate <= now else end
 
 
-#: Words starting with 一 that timeparse would read as minutes after 点 ("8点一直" -> 8:01).
-_YI_WORDS = re.compile(r"一直|一下|一起|一般|一次|一切|一点点|一会")
-
-
 def _scan_times(w: _Work, text: str) -> _TimeFound:
     found = _TimeFound()
-    text = _YI_WORDS.sub(lambda m: " " * len(m.group(0)), text)
     known_start = _iso_to_dt(w.slots.get("started_at"), w.zone)
     for clause in _time_clauses(text):
         has_money = _any(_CURRENCY_HINT, clause) and (

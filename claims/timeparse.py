@@ -9,6 +9,14 @@ Rules callers rely on:
 * A time without a date means today, unless that is after ``now``; then yesterday.
 * A date without a time resolves to 00:00 of that day. A month/day without a year is this
   year, unless that is after today; then last year.
+* A part of the day without a clock time stands for its usual hour: 凌晨 03:00, 早上 08:00,
+  上午/morning 09:00, 中午/noon 12:00, 下午/afternoon 15:00, 傍晚 18:00, 晚上/evening 20:00,
+  night 22:00, 深夜 23:00 ("昨天中午" -> 12:00). Once that part of today has begun, such a
+  guessed hour is capped at ``now`` ("今晚" said at 19:00 is 19:00, not a future 20:00).
+* A day of the month alone ("14号", "on the 14th") or a part of a month ("月初", "上个月底",
+  "early November": the first day of the part; 底/end: the last day) is the most recent one
+  on or before today unless the month is named as this one ("本月底").
+  "this week"/"上周" is that week's Monday, "last month"/"上个月" that month's 1st.
 * "上周五" is Friday of the previous calendar week (weeks start on Monday); "last Friday" is
   the most recent Friday before today; a bare "Friday"/"周五" is the most recent Friday on or
   before today; "this Friday"/"这周五" is this week's Friday even if it lies ahead.
@@ -165,6 +173,9 @@ class _Parts:
     meridiem: str | None = None  # "am" / "pm"
     period: str | None = None  # normalized period word: "dawn", "morning", "noon", ...
     ago: timedelta | None = None
+    default_hour: int | None = None  # hour a period word stands for alone ("中午" -> 12)
+    period_end: int = -1  # offset just after the period word; a bare hour may follow it
+    guessed_hour: bool = False  # hour comes from the period word, not from the customer
 
     def empty(self) -> bool:
         return self.day is None and self.hour is None and self.ago is None
@@ -185,6 +196,35 @@ _EN_PERIODS = {
     "morning": "morning", "afternoon": "afternoon", "evening": "evening", "night": "evening",
     "tonight": "evening", "noon": "noon", "midday": "noon", "midnight": "midnight",
 }  # fmt: skip
+
+# The hour a period word stands for when no clock time is said ("昨天中午" -> 12:00,
+# "前天晚上" -> 20:00): a part of the day is closer to the truth than midnight. Evening
+# words are 20:00 and night words 22:00 in both languages; the lone 早/晚 name no hour
+# ("早就", "太晚了" are not times).
+_PERIOD_HOURS = {"dawn": 3, "morning": 9, "noon": 12, "afternoon": 15, "evening": 20,
+                 "midnight": 23}  # fmt: skip
+_PERIOD_STARTS = {"dawn": 0, "morning": 5, "noon": 11, "afternoon": 12, "evening": 17,
+                  "midnight": 21}  # fmt: skip
+_WORD_HOURS: dict[str, int | None] = {
+    "早": None, "晚": None, "清晨": 6, "今晨": 6, "早晨": 8, "早上": 8, "今早": 8, "傍晚": 18,
+    "午夜": 0, "夜晚": 22, "夜间": 22, "昨夜": 22, "今夜": 22, "night": 22, "tonight": 22,
+    "last night": 22,
+}  # fmt: skip
+# Greetings and habits name no moment: "早上好", "good evening", "每天晚上".
+_GREETING = re.compile(
+    r"\bgood\s+(?:morning|afternoon|evening|night)\b|\bnight,?\s+night\b|"
+    r"^\s*(?:morning|evening)\b(?=\s*!|\s+(?:all|everyone|everybody|guys|folks|team)\b)|"
+    r"早上好|上午好|中午好|下午好|晚上好|早安|午安|晚安"
+)
+# "每天晚上", "三个晚上", "那天晚上", "every/that night": any, several or an unnamed evening
+_UNSPECIFIC = re.compile(
+    rf"(?:每(?:天|日|个|個)?|那(?:天|日|个|個)?|当天|當天|\bevery|\beach|\bthat|"
+    rf"[\d{_CN_NUM}几幾]+\s*(?:个|個))\s*$"
+)
+# Words starting with 一 that are not the numeral one: "8点一直" is 8:00, not 8:01.
+_NOT_ONE = re.compile(
+    r"一直|一下(?!午)|一起|一般|一次|一切|一点点|一點點|一点儿|一點兒|一会|一會|一些|一样|一樣"
+)
 
 _ZH_REL_DAYS: dict[str, tuple[int, str | None]] = {
     "大前天": (-3, None), "前天": (-2, None), "昨天": (-1, None), "昨日": (-1, None),
@@ -234,6 +274,44 @@ _DATE_PATTERNS = [
     ),
 ]
 
+# 上 of 马上/晚上/登上 and 月 of 月球/月饼/月亮 are not "last month"
+_NOT_REL = r"(?<![马馬登爬晚早加])"
+_MONTH_WORD = r"月(?![球饼餅亮光台])"
+_ZH_REL_MONTH = rf"{_NOT_REL}(?P<rel>上上|上|本|这|這|当|當)\s*(?:个|個)?\s*{_MONTH_WORD}"
+_ZH_MONTH_PART = re.compile(
+    rf"(?:{_ZH_REL_MONTH}|(?:(?P<y>\d{{4}})\s*年\s*)?(?P<m>[\d{_CN_NUM}]{{1,3}})\s*月"
+    rf"|(?<![个個\d{_CN_NUM}])月)\s*份?\s*(?P<part>上旬|中旬|下旬|初|底|末|中)"
+)
+_EN_MONTH_PART = re.compile(
+    rf"\b(?:the\s+)?(?P<part>early|mid|middle|late|end|beginning|start)(?:\s+of)?[\s-]+"
+    rf"(?:(?P<rel>last|this|the)\s+month\b|{_MONTH_RE}(?![a-z]))(?:,?\s+(?P<y>\d{{4}})\b)?"
+)
+# first day of the part said ("early November" is Nov 1-10: the 1st); "end" is the last day
+_PART_DAY = {
+    "初": 1, "上旬": 1, "early": 1, "beginning": 1, "start": 1, "中": 11, "中旬": 11,
+    "mid": 11, "middle": 11, "下旬": 21, "late": 21, "底": -1, "末": -1, "end": -1,
+}  # fmt: skip
+# "3号楼", "2号线", "1号机": numbered things, not days of the month
+_NUMBERED_THINGS = "楼樓线線机機店门門房室库庫柜櫃口位台窗桌码碼件床车車院厅廳仓倉"
+_ZH_DAY_OF_MONTH = re.compile(
+    rf"(?:{_ZH_REL_MONTH}\s*)?(?<![\d.{_CN_NUM}第每])(?P<d>[\d{_CN_NUM}]{{1,3}})\s*"
+    rf"(?P<sfx>号|號|日)(?![{_NUMBERED_THINGS}])(?!(?<=日)[后後内內以之])"
+)
+# "on the 14th", "the 14th at 10pm": an ordinal is a date after a preposition or before a
+# time; "the 2nd outage", "the 3rd time" are counts.
+_EN_DAY_OF_MONTH = re.compile(
+    r"(?:\b(?:on|since|from|until|till|to|by|of|before|after|around)\s+|(?<![a-z]\s))"
+    r"the\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b(?:\s+of\s+(?P<rel>last|this|the)\s+month\b)?"
+    r"(?:(?<=month)|(?=\s*(?:$|[,.;!?]|at\b|around\b|about\b|in\s+the\b|from\b|to\b|until\b|"
+    r"and\b|\d|morning|afternoon|evening|night)))"
+)
+_ZH_WEEK_OR_MONTH = re.compile(
+    rf"{_NOT_REL}(?P<rel>上上|上|这|這|本)\s*(?:个|個)?\s*"
+    rf"(?:(?P<week>周|週|星期|礼拜|禮拜)(?![一二三四五六日天1-7末期围圍边邊年])|{_MONTH_WORD})"
+)
+_EN_WEEK_OR_MONTH = re.compile(r"\b(?P<rel>this|last)\s+(?:(?P<week>week)|month)\b")
+_MONTHS_BACK = {"上上": 2, "上": 1, "last": 1}
+
 _WEEKDAYS_ZH = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 5}
 _ZH_WEEKDAY_RE = re.compile(
     r"(?P<which>上上|上|这|這|本|下)?\s*(?:个|個)?\s*(?:周|週|星期|礼拜|禮拜)(?P<d>[一二三四五六日天1-7])"
@@ -256,7 +334,7 @@ _TIME_COLON = re.compile(
 _TIME_AMPM = re.compile(rf"(?<![\d.:])(?P<h>\d{{1,2}})(?:\.(?P<mi>\d{{2}}))?\s*{_AMPM}")
 _TIME_ZH = re.compile(
     rf"(?P<h>[\d{_CN_NUM}]{{1,3}})\s*(?:点|點|时|時)(?P<zhong>钟|鐘)?"
-    rf"(?:\s*(?P<half>半)|\s*(?P<q>[一1三3])\s*刻|\s*(?P<mi>[\d{_CN_NUM}]{{1,3}})\s*(?:分钟|分鐘|分)?)?"
+    rf"(?:\s*(?P<half>半)|\s*(?P<q>[一1三3])\s*刻|\s*(?P<mi>[\d{_CN_NUM}]{{1,3}})\s*(?P<fen>分钟|分鐘|分)?)?"
 )
 _TIME_OCLOCK = re.compile(r"(?<![\d.])(?P<h>\d{1,2})\s*o'?\s?clock")
 _TIME_AT = re.compile(
@@ -282,36 +360,60 @@ def _blank(s: str, m: re.Match[str]) -> str:
     return s[: m.start()] + " " * (m.end() - m.start()) + s[m.end() :]
 
 
-def _year_less(month: int, day: int, today: date) -> date | None:
-    for year in (today.year, today.year - 1):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:
-            return None
-        if candidate <= today:
-            return candidate
-    return None
+def _month_start(today: date, back: int) -> date:
+    """First day of the month ``back`` months before today's month."""
+    year, month0 = divmod(today.year * 12 + today.month - 1 - back, 12)
+    return date(year, month0 + 1, 1)
 
 
-def _extract(text: str, now: datetime, allow_bare: bool = False) -> _Parts:
-    """Pull date, time, period and "ago" components out of ``text``."""
-    s = _norm(text)
-    today = now.date()
-    p = _Parts()
-    period_end = -1
+def _day_in_month(first: date, day: int) -> date | None:
+    """Day ``day`` of the month starting at ``first``; -1 is its last day; None if none."""
+    if day == -1:
+        return (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    try:
+        return first.replace(day=day)
+    except ValueError:
+        return None
 
+
+def _latest_past(candidates: list[date | None], today: date) -> date | None:
+    """The first candidate on or before today: an unqualified date is never ahead."""
+    return next((d for d in candidates if d is not None and d <= today), None)
+
+
+def _month_day(day: int, rel: str | None, today: date) -> date | None:
+    """``day`` in the month ``rel`` names ("上个月", "this", "last"); without one, the most
+    recent such day ("25号" on Nov 21 is Oct 25). "本月"/"this month" stays put even ahead."""
+    if rel in _MONTHS_BACK or rel in ("本", "这", "這", "当", "當", "this"):
+        return _day_in_month(_month_start(today, _MONTHS_BACK.get(rel or "", 0)), day)
+    return _latest_past([_day_in_month(_month_start(today, b), day) for b in range(3)], today)
+
+
+def _named_month_day(month: int, day: int, year: str | None, today: date) -> date | None:
+    """``day`` (-1: last) of a named month; without a year the latest one not ahead.
+
+    Raises ValueError for a month outside 1-12."""
+    if year:
+        return _day_in_month(date(int(year), month, 1), day)
+    years = (today.year, today.year - 1)
+    return _latest_past([_day_in_month(date(y, month, 1), day) for y in years], today)
+
+
+def _take_ago(s: str, p: _Parts) -> str:
     m = _AGO_EN.search(s) or _AGO_ZH.search(s)
     if m:
         delta = parse_duration(m.group("dur"))
         if delta is not None:
             p.ago = delta
-            s = _blank(s, m)
-    if p.ago is None:
-        m = _JUST_NOW.search(s)
-        if m:
-            p.ago = timedelta(0)
-            s = _blank(s, m)
+            return _blank(s, m)
+    m = _JUST_NOW.search(s)
+    if m:
+        p.ago = timedelta(0)
+        return _blank(s, m)
+    return s
 
+
+def _take_date(s: str, p: _Parts, today: date) -> str:
     for pattern in _DATE_PATTERNS:
         m = pattern.search(s)
         if not m:
@@ -322,70 +424,164 @@ def _extract(text: str, now: datetime, allow_bare: bool = False) -> _Parts:
         if month is None or day_n is None:
             continue
         try:
-            p.day = (
-                date(int(gd["y"]), month, day_n) if gd.get("y") else _year_less(month, day_n, today)
-            )
-        except ValueError:
+            p.day = _named_month_day(month, day_n, gd.get("y"), today)
+        except ValueError:  # month 0 or 13
             p.day = None
-        if p.day is not None:
-            s = _blank(s, m)
-            break
+        return _blank(s, m)  # even when impossible: "2月30日" is not re-read as "30日"
+    return s
 
-    if p.day is None:
-        m = _REL_DAY_RE.search(s)
-        if m:
-            key = m.group(0)
-            offset, period = _ZH_REL_DAYS.get(key) or _EN_REL_DAYS[key]
-            p.day = today + timedelta(days=offset)
-            p.period = period
-            if period is not None:
-                period_end = m.end()
-            s = _blank(s, m)
 
-    if p.day is None:
-        m = _ZH_WEEKDAY_RE.search(s)
-        if m:
-            d = m.group("d")
-            wd = int(d) - 1 if d.isdigit() else _WEEKDAYS_ZH[d]
-            monday = today - timedelta(days=today.weekday())
-            week = {"上上": -14, "上": -7, "下": 7}.get(m.group("which") or "", 0)
-            p.day = monday + timedelta(days=week + wd)
-            if not m.group("which") and p.day > today:
-                p.day -= timedelta(days=7)
-            s = _blank(s, m)
+def _take_month_part(s: str, p: _Parts, today: date) -> str:
+    """Reads "上个月底", "月初", "11月中旬", "early November", "end of last month"."""
+    for m in (*_ZH_MONTH_PART.finditer(s), *_EN_MONTH_PART.finditer(s)):
+        gd = m.groupdict()
+        day = _PART_DAY[gd["part"]]
+        if gd.get("mon") or gd.get("m"):
+            month = _MONTHS[gd["mon"][:3]] if gd.get("mon") else cn_to_int(gd["m"])
+            if month is None or not 1 <= month <= 12:
+                continue
+            p.day = _named_month_day(month, day, gd.get("y"), today)
+        elif gd.get("rel") is None and gd["part"] == "中":
+            continue  # "三个月中", "岁月中": not the middle of a month
         else:
-            m = _EN_WEEKDAY_RE.search(s)
-            if m:
-                wd = _EN_WEEKDAYS[m.group("d")]
-                which = m.group("which") or ""
-                back = (today.weekday() - wd) % 7
-                if which in ("last", "past"):
-                    p.day = today - timedelta(days=back or 7)
-                elif which == "this":
-                    p.day = today - timedelta(days=today.weekday()) + timedelta(days=wd)
-                elif which == "next":
-                    p.day = today - timedelta(days=today.weekday()) + timedelta(days=7 + wd)
-                else:
-                    p.day = today - timedelta(days=back)
-                s = _blank(s, m)
+            p.day = _month_day(day, gd.get("rel"), today)
+        if p.day is not None:
+            return _blank(s, m)
+    return s
 
+
+def _take_day_of_month(s: str, p: _Parts, today: date) -> str:
+    """Reads "14号", "上个月20号", "on the 14th", "the 20th of last month"."""
+    for m in (*_ZH_DAY_OF_MONTH.finditer(s), *_EN_DAY_OF_MONTH.finditer(s)):
+        gd = m.groupdict()
+        if gd.get("sfx") == "日" and not (gd.get("rel") or gd["d"].isdigit()):
+            continue  # "一日" / "十日" alone are usually a span of days
+        day = cn_to_int(gd["d"])
+        if day is None or not 1 <= day <= 31:
+            continue
+        p.day = _month_day(day, gd.get("rel"), today)
+        if p.day is not None:
+            return _blank(s, m)
+    return s
+
+
+def _take_rel_day(s: str, p: _Parts, today: date) -> str:
+    m = _REL_DAY_RE.search(s)
+    if not m:
+        return s
+    key = m.group(0)
+    offset, period = _ZH_REL_DAYS.get(key) or _EN_REL_DAYS[key]
+    p.day = today + timedelta(days=offset)
+    if period is not None:
+        _set_period(p, period, key, m.end())
+    return _blank(s, m)
+
+
+def _take_weekday(s: str, p: _Parts, today: date) -> str:
+    m = _ZH_WEEKDAY_RE.search(s)
+    if m:
+        d = m.group("d")
+        wd = int(d) - 1 if d.isdigit() else _WEEKDAYS_ZH[d]
+        monday = today - timedelta(days=today.weekday())
+        week = {"上上": -14, "上": -7, "下": 7}.get(m.group("which") or "", 0)
+        p.day = monday + timedelta(days=week + wd)
+        if not m.group("which") and p.day > today:
+            p.day -= timedelta(days=7)
+        return _blank(s, m)
+    m = _EN_WEEKDAY_RE.search(s)
+    if not m:
+        return s
+    wd = _EN_WEEKDAYS[m.group("d")]
+    which = m.group("which") or ""
+    back = (today.weekday() - wd) % 7
+    if which in ("last", "past"):
+        p.day = today - timedelta(days=back or 7)
+    elif which == "this":
+        p.day = today - timedelta(days=today.weekday()) + timedelta(days=wd)
+    elif which == "next":
+        p.day = today - timedelta(days=today.weekday()) + timedelta(days=7 + wd)
+    else:
+        p.day = today - timedelta(days=back)
+    return _blank(s, m)
+
+
+def _take_week_or_month(s: str, p: _Parts, today: date) -> str:
+    """Reads "this week"/"上周" as its Monday and "上个月"/"last month" as its 1st."""
+    m = _ZH_WEEK_OR_MONTH.search(s) or _EN_WEEK_OR_MONTH.search(s)
+    if not m:
+        return s
+    back = _MONTHS_BACK.get(m.group("rel"), 0)
+    if m.group("week"):
+        p.day = today - timedelta(days=today.weekday() + 7 * back)
+    else:
+        p.day = _month_start(today, back)
+    return _blank(s, m)
+
+
+_DAY_TAKERS = (
+    _take_date,
+    _take_month_part,
+    _take_day_of_month,
+    _take_rel_day,
+    _take_weekday,
+    _take_week_or_month,
+)
+
+
+def _set_period(p: _Parts, period: str, word: str, end: int) -> None:
+    p.period, p.period_end = period, end
+    p.default_hour = _WORD_HOURS.get(word, _PERIOD_HOURS[period])
+
+
+def _take_period(s: str, p: _Parts) -> str:
     m = _ZH_PERIOD_RE.search(s)
     if m:
-        period_end = m.end()
-        p.period = _ZH_PERIODS[m.group(0)]
-        s = _blank(s, m)
+        _set_period(p, _ZH_PERIODS[m.group(0)], m.group(0), m.end())
     else:
         m = _EN_PERIOD_RE.search(s)
-        if m:
-            p.period = _EN_PERIODS[m.group("p")]
-            period_end = m.end()
-            if m.group("p") in ("noon", "midday", "midnight"):
-                p.hour = 0 if m.group("p") == "midnight" else 12
-                p.period = None
-            s = _blank(s, m)
+        if not m:
+            return s
+        word = m.group("p")
+        if word in ("noon", "midday", "midnight"):
+            # 12 with am/pm, so a range end "until noon" does not inherit "8am"
+            p.hour, p.meridiem = 12, "am" if word == "midnight" else "pm"
+            p.period_end = m.end()
+        else:
+            _set_period(p, _EN_PERIODS[word], word, m.end())
+    if _UNSPECIFIC.search(s[: m.start()]):
+        p.default_hour = None  # "每天晚上" names no particular evening
+    return _blank(s, m)
 
-    _extract_time(s, p, allow_bare, period_end)
+
+def _extract(text: str, now: datetime, allow_bare: bool = False) -> _Parts:
+    """Pull date, time, period and "ago" components out of ``text``."""
+    s = _norm(text)
+    s = _NOT_ONE.sub(lambda m: " " * len(m.group(0)), _GREETING.sub(" ", s))
+    today = now.date()
+    p = _Parts()
+    s = _take_ago(s, p)
+    for take in _DAY_TAKERS:
+        if p.day is not None:
+            break
+        s = take(s, p, today)
+    s = _take_period(s, p)
+    _extract_time(s, p, allow_bare, p.period_end)
+    if p.hour is None and p.default_hour is not None:
+        p.hour, p.guessed_hour = p.default_hour, True
     return p
+
+
+def _zh_minute(m: re.Match[str]) -> int | None:
+    """Minutes after 点: 半, 一刻/三刻, "五分", "三十", "零五"; a lone 一-九 without 分 is not a
+    minute ("8点一" cut from "8点一直到…" is 8:00, not 8:01). None if unreadable."""
+    if m.group("half"):
+        return 30
+    if m.group("q"):
+        return 15 if m.group("q") in "一1" else 45
+    raw = m.group("mi")
+    if not raw or (len(raw) == 1 and raw in _CN_NUM and raw not in "零〇十" and not m.group("fen")):
+        return 0
+    return cn_to_int(raw)
 
 
 def _extract_time(s: str, p: _Parts, allow_bare: bool, period_end: int = -1) -> None:
@@ -404,16 +600,9 @@ def _extract_time(s: str, p: _Parts, allow_bare: bool, period_end: int = -1) -> 
         hour = cn_to_int(m.group("h"))
         if hour is None:
             continue
-        minute = 0
-        if m.group("half"):
-            minute = 30
-        elif m.group("q"):
-            minute = 15 if m.group("q") in "一1" else 45
-        elif m.group("mi"):
-            mi = cn_to_int(m.group("mi"))
-            if mi is None:
-                continue
-            minute = mi
+        minute = _zh_minute(m)
+        if minute is None:
+            continue
         if m.group("h") == "一" and not (m.group("zhong") or minute or p.period or p.day):
             continue  # "快一点" / "好一点" mean "a bit", not 1 o'clock
         p.hour, p.minute = hour, minute
@@ -494,7 +683,15 @@ def _resolve(p: _Parts, now: datetime, base_day: date | None = None) -> datetime
         if candidate > now:
             candidate = datetime.combine(now.date() + timedelta(days=extra - 1), clock, tzinfo=zone)
         return candidate
-    return datetime.combine(day + timedelta(days=extra), clock, tzinfo=zone)
+    moment = datetime.combine(day + timedelta(days=extra), clock, tzinfo=zone)
+    if p.guessed_hour and moment > now and _period_begun(p.period, now, moment.date()):
+        return now  # "今晚" said at 19:00: a guessed 20:00 must not make a report future
+    return moment
+
+
+def _period_begun(period: str | None, now: datetime, day: date) -> bool:
+    """True when ``now`` is already inside that part of ``day`` (evening from 17:00, ...)."""
+    return day == now.date() and now.hour >= _PERIOD_STARTS.get(period or "", 24)
 
 
 def parse_datetime(text: str, now: datetime, tz: str | tzinfo = DEFAULT_TZ) -> datetime | None:
@@ -547,9 +744,9 @@ def parse_range(
     """(start, end) of "from 14:00 to 17:30", "昨天下午2点到5点半", "between 9 and 11am".
 
     An end before the start is kept as said (``validate_interval`` reports it), except that
-    an evening start with an explicit early-morning end ("晚上11点到凌晨2点") rolls the end to
-    the next day. "到现在"/"until now" ends at ``now``. Without a separator the text is one
-    moment: (start, None).
+    an afternoon/evening/night start with an explicit morning end ("晚上11点到凌晨2点",
+    "半夜到早上6点") rolls the end to the next day. "到现在"/"until now" ends at ``now``.
+    Without a separator the text is one moment: (start, None).
     """
     local = _local_now(now, _zone(tz))
     s = _norm(text)
@@ -580,8 +777,8 @@ def parse_range(
             and end is not None
             and end < start
             and not right_has_day
-            and (right.meridiem == "am" or right.period in ("dawn", "midnight"))
-            and (left.meridiem == "pm" or left.period in ("afternoon", "evening"))
+            and (right.meridiem == "am" or right.period in ("dawn", "midnight", "morning"))
+            and (left.meridiem == "pm" or left.period in ("afternoon", "evening", "midnight"))
         ):
             end += timedelta(days=1)
         return start, end

@@ -92,6 +92,14 @@ LONG_EN2 = (
                 "ended_at": "ongoing",
             },
         ),
+        (
+            "昨天早上8点一直到中午都登不上系统",  # 一直 is no minute; 一直到 marks the end
+            {
+                "description": "昨天早上8点一直到中午都登不上系统",
+                "started_at": D20.format("08:00"),
+                "ended_at": D20.format("12:00"),
+            },
+        ),
     ],
 )
 def test_long_first_message_fills_everything(
@@ -124,6 +132,26 @@ def test_long_first_message_fills_everything(
          {"ended_at": D20.format("14:00")}, ()),
         ("we noticed it at 9:30 yesterday", "give_time", "started_at", {},
          {"detected_at": D20.format("09:30")}, ()),
+        # until / 直到 / 一直到 end a range; a part of the day keeps its hour
+        ("昨天早上8点直到中午才恢复", "give_time", None, {"description": "x"},
+         {"started_at": D20.format("08:00"), "ended_at": D20.format("12:00")}, ()),
+        ("yesterday from 8am until noon we could not log in", "give_time", None,
+         {"description": "x"},
+         {"started_at": D20.format("08:00"), "ended_at": D20.format("12:00")}, ()),
+        ("昨天早上8点一直登不上", "give_time", "started_at", {},
+         {"started_at": D20.format("08:00")}, ()),  # not 08:01
+        ("昨天中午", "give_time", "started_at", {}, {"started_at": D20.format("12:00")}, ()),
+        ("前天晚上", "give_time", "started_at", {},
+         {"started_at": "2026-11-19T20:00:00+08:00"}, ()),
+        ("中午才恢复", "give_time", "ended_at", {"started_at": D20.format("09:00")},
+         {"ended_at": D20.format("12:00")}, ()),
+        ("14号晚上10点", "give_time", "started_at", {},
+         {"started_at": "2026-11-14T22:00:00+08:00"}, ()),
+        ("上个月底", "give_time", "started_at", {},
+         {"started_at": "2026-10-31T00:00:00+08:00"}, ()),
+        ("一直", "give_time", "started_at", {}, {}, ("invalid_time",)),
+        ("一下", "give_time", "started_at", {}, {}, ("invalid_time",)),
+        ("晚上好", "give_time", "started_at", {}, {}, ("invalid_time",)),
         # validations
         ("明天上午9点", "give_time", "started_at", {}, {}, ("in_future",)),
         ("昨天早上7点", "give_time", "ended_at", {"started_at": D20.format("09:00")}, {},
@@ -159,6 +187,9 @@ def test_times(
         ("修复花了3000元", "give_amount", "revenue_lost", {"recovery_cost": cny("3000")},
          ("invalid_amount",)),
         ("我们的月费是2000元", "give_amount", None, {"monthly_fee": cny("2000")}, ()),
+        ("十来万", "give_amount", "revenue_lost", {"revenue_lost": cny("100000")}, ()),
+        ("two hundred thousand yuan", "give_amount", "revenue_lost",
+         {"revenue_lost": cny("200000")}, ()),
         ("损失5万，加班费用8000元", "give_amount", "revenue_lost",
          {"revenue_lost": cny("50000"), "recovery_cost": cny("8000")}, ()),
         ("丢了120个订单", "describe_impact", "revenue_lost", {"orders_lost": 120.0},

@@ -52,6 +52,35 @@ from claims.case import Money
         ("0元", "0", "CNY"),
         ("影响3000用户，损失5000元", "5000", "CNY"),  # the count is skipped
         ("损失大概5000-8000元", "8000", "CNY"),  # range: the amount carrying the currency
+        # hedged Chinese amounts are about their round value
+        ("十来万", "100000", "CNY"),
+        ("十几万吧，具体还在算", "100000", "CNY"),
+        ("五十来万", "500000", "CNY"),
+        ("直接经济损失二十多万", "200000", "CNY"),
+        ("一百多万", "1000000", "CNY"),
+        ("一百来万吧", "1000000", "CNY"),
+        ("几千块", "1000", "CNY"),
+        ("几万块", "10000", "CNY"),
+        ("已经损失好几万了", "10000", "CNY"),
+        ("上万元", "10000", "CNY"),
+        ("三万多", "30000", "CNY"),
+        ("三万余元", "30000", "CNY"),
+        ("两千多美元", "2000", "USD"),  # the hedge no longer hides the currency
+        ("一百二十万", "1200000", "CNY"),
+        ("1.2万元", "12000", "CNY"),
+        # English number words
+        ("two hundred thousand yuan", "200000", "CNY"),
+        ("three thousand dollars", "3000", "USD"),
+        ("half a million", "500000", "CNY"),
+        ("just under half a million RMB", "500000", "CNY"),
+        ("twenty-five thousand dollars", "25000", "USD"),
+        ("one hundred and fifty thousand", "150000", "CNY"),
+        ("twelve thousand five hundred", "12500", "CNY"),
+        ("a thousand dollars", "1000", "USD"),
+        ("ten dollars", "10", "USD"),
+        ("5 grand", "5000", "CNY"),
+        ("two grand", "2000", "CNY"),
+        ("we paid our client 8 grand in penalties plus 2k in overtime", "8000", "CNY"),
     ],
 )
 def test_parse_money(text: str, amount: str, currency: str) -> None:
@@ -87,6 +116,13 @@ def test_default_currency_applies_to_bare_numbers_only() -> None:
         "v2.3 broke the app",
         "第2季度",
         "error ABC123",
+        "one of our servers is down",
+        "a hundred users",
+        "hundreds of users",
+        "two three",
+        "多少钱",
+        "系统一直登不上",
+        "grand opening",
     ],
 )
 def test_non_money_is_none(text: str) -> None:

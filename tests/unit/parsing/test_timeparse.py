@@ -103,6 +103,152 @@ def test_parse_datetime_none(text: str) -> None:
     assert parse_datetime(text, NOW) is None
 
 
+EVENING = datetime(2026, 11, 21, 18, 0, tzinfo=SH)  # the same Saturday at 18:00
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a part of the day without a clock time stands for its usual hour
+        ("中午", at(11, 21, 12)),
+        ("昨天中午", at(11, 20, 12)),
+        ("前天晚上", at(11, 19, 20)),
+        ("last Sunday evening", at(11, 15, 20)),  # evening is 20:00, as 晚上
+        ("早上", at(11, 21, 8)),
+        ("上午", at(11, 21, 9)),
+        ("下午", at(11, 21, 15)),
+        ("傍晚", at(11, 21, 18)),  # equal to now is not future
+        ("晚上", at(11, 20, 20)),  # today's evening is still ahead -> yesterday's
+        ("凌晨", at(11, 21, 3)),
+        ("深夜", at(11, 20, 23)),
+        ("昨天早上", at(11, 20, 8)),
+        ("昨天上午", at(11, 20, 9)),
+        ("昨天下午", at(11, 20, 15)),
+        ("昨天傍晚", at(11, 20, 18)),
+        ("昨天凌晨", at(11, 20, 3)),
+        ("昨天深夜", at(11, 20, 23)),
+        ("昨晚", at(11, 20, 20)),
+        ("今早", at(11, 21, 8)),
+        ("周五晚上", at(11, 20, 20)),
+        ("morning", at(11, 21, 9)),
+        ("afternoon", at(11, 21, 15)),
+        ("evening", at(11, 20, 20)),
+        ("night", at(11, 20, 22)),
+        ("noon", at(11, 21, 12)),
+        ("midnight", at(11, 21, 0)),
+        ("yesterday morning", at(11, 20, 9)),
+        ("yesterday afternoon", at(11, 20, 15)),
+        ("last night", at(11, 20, 22)),
+        ("tonight", EVENING),  # the guessed 22:00 is capped at now: evening has begun
+        ("今晚", EVENING),
+        ("all morning", at(11, 21, 9)),
+        ("官网瘫痪了一上午", at(11, 21, 9)),  # 一上午 is not 一下 + 午
+        # a said clock time wins over the part of the day
+        ("早上7点", at(11, 21, 7)),
+        ("上午10点半", at(11, 21, 10, 30)),
+        ("傍晚6点", at(11, 21, 18)),
+        ("晚上8点", at(11, 20, 20)),
+        ("深夜11点", at(11, 20, 23)),
+        ("凌晨2点", at(11, 21, 2)),
+        ("昨天中午12点", at(11, 20, 12)),
+        # a day of the month without a month
+        ("10pm on the 14th", at(11, 14, 22)),
+        ("on the 14th at 10pm", at(11, 14, 22)),
+        ("the night of the 14th", at(11, 14, 22)),
+        ("the 14th", at(11, 14)),
+        ("14号晚上10点", at(11, 14, 22)),
+        ("14号", at(11, 14)),
+        ("14日晚上", at(11, 14, 20)),
+        ("25号", at(10, 25)),  # the 25th of this month is ahead -> last month's
+        ("31号", at(10, 31)),
+        ("上个月20号", at(10, 20)),
+        ("上月20日", at(10, 20)),
+        ("the 20th of last month", at(10, 20)),
+        ("since the 3rd, still down", at(11, 3)),
+        ("the 14th around 9pm", at(11, 14, 21)),
+        ("本月25号", at(11, 25)),  # "this month" is kept though ahead; is_future flags it
+        ("我要为20号那次宕机申请赔偿", at(11, 20)),
+        # a part of a month: its first day, or its last for 底/末/end
+        ("上个月底", at(10, 31)),
+        ("上个月初", at(10, 1)),
+        ("月初", at(11, 1)),
+        ("月底", at(10, 31)),  # this month's end is ahead -> last month's
+        ("本月底", at(11, 30)),
+        ("11月初", at(11, 1)),
+        ("十一月中旬", at(11, 11)),
+        ("11月底", at(11, 30, year=2025)),  # as "12月25日": this year's is ahead
+        ("early November", at(11, 1)),
+        ("mid-November", at(11, 11)),
+        ("late October", at(10, 21)),
+        ("end of last month", at(10, 31)),
+        ("beginning of this month", at(11, 1)),
+        # a week or a month: where it starts
+        ("this week", at(11, 16)),
+        ("本周", at(11, 16)),
+        ("last week", at(11, 9)),
+        ("上周", at(11, 9)),
+        ("上个月", at(10, 1)),
+        ("last month", at(10, 1)),
+        # 一直/一下 after a clock time are words, not minutes
+        ("8点一直", at(11, 21, 8)),
+        ("昨天早上8点一直登不上", at(11, 20, 8)),
+        ("昨天8点一下就挂了", at(11, 20, 8)),
+        ("三点十", at(11, 21, 3, 10)),
+        ("8点一刻", at(11, 21, 8, 15)),
+    ],
+)
+def test_parse_datetime_parts_of_days_and_months(text: str, expected: datetime) -> None:
+    assert parse_datetime(text, EVENING) == expected
+
+
+@pytest.mark.parametrize("now", [NOW, EVENING])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一直",
+        "一下",
+        "一点点",
+        "早就说过了",
+        "太晚了",
+        "good morning",
+        "早上好",
+        "晚安",
+        "morning all",
+        "每天晚上",
+        "every night",
+        "那天晚上",
+        "that night",
+        "连续三个晚上",
+        "3号楼",
+        "2号线",
+        "第一个登上月球的人是谁",
+        "the 3rd time",
+        "the 2nd outage was worse",
+        "the 5th floor",
+        "2月30日",
+        "13月5日",
+    ],
+)
+def test_words_that_name_no_moment(text: str, now: datetime) -> None:
+    assert parse_datetime(text, now) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "expected"),
+    [
+        ("今晚", at(11, 21, 19), at(11, 21, 19)),  # said at 19:00: not a future 20:00
+        ("今晚", at(11, 21, 21), at(11, 21, 20)),
+        ("今晚", NOW, at(11, 21, 20)),  # evening not begun at 10:00: future, as said
+        ("this afternoon", NOW, at(11, 21, 15)),
+        ("明天晚上", EVENING, at(11, 22, 20)),
+    ],
+)
+def test_guessed_hour_is_capped_only_once_that_part_of_today_began(
+    text: str, now: datetime, expected: datetime
+) -> None:
+    assert parse_datetime(text, now) == expected
+
+
 def test_time_without_date_rolls_back_only_when_in_future() -> None:
     assert parse_datetime("09:59", NOW) == at(11, 21, 9, 59)
     assert parse_datetime("10:00", NOW) == at(11, 21, 10, 0)  # equal to now is not future
@@ -147,6 +293,14 @@ def test_is_future() -> None:
         ("yesterday 9am until now", at(11, 20, 9), NOW),
         ("17:00-14:00", at(11, 20, 17), at(11, 20, 14)),  # kept; validate_interval flags it
         ("昨天9点", at(11, 20, 9), None),  # a single moment
+        ("昨天早上8点一直到中午", at(11, 20, 8), at(11, 20, 12)),
+        ("昨天从早上九点一直到下午五点", at(11, 20, 9), at(11, 20, 17)),
+        ("yesterday from 8am until noon", at(11, 20, 8), at(11, 20, 12)),  # noon is not 0:00
+        ("from noon to 3", at(11, 20, 12), at(11, 20, 15)),
+        ("晚上11点到早上6点", at(11, 20, 23), at(11, 21, 6)),  # end rolls to next day
+        ("昨天晚上到今天凌晨", at(11, 20, 20), at(11, 21, 3)),
+        ("the 14th to the 16th", at(11, 14), at(11, 16)),
+        ("本月1号到3号", at(11, 1), at(11, 3)),
     ],
 )
 def test_parse_range(text: str, start: datetime, end: datetime | None) -> None:
