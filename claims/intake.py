@@ -39,7 +39,13 @@ from claims.case import (
 from claims.categories import classify, sub_type_for
 from claims.language import detect_language
 from claims.policy import Policy
-from claims.timeparse import DEFAULT_TZ, correction_time, parse_datetime, parse_range
+from claims.timeparse import (
+    DEFAULT_TZ,
+    correction_time,
+    parse_datetime,
+    parse_range,
+    refine_time,
+)
 
 __all__ = [
     "INTAKE_SLOTS",
@@ -706,10 +712,56 @@ def _anchor(end: datetime, start: datetime | None, clause: str, now: datetime) -
     return candidate if candidate <= now else end
 
 
+# A clause with one of these is a range end or a start of its own, never a refinement of
+# the day just said ("昨天上午，11点恢复" ends at 11).
+_RANGE_WORDS = re.compile(_END_WORDS.pattern + r"|至|\bto\b|\bthrough\b", re.IGNORECASE)
+
+
+def _role(clause: str) -> str | None:
+    """The field a clause's own words assign its moment to, if any."""
+    if _any(_DETECT_WORDS, clause):
+        return "detected"
+    if _any(_END_WORDS, clause) and not re.search(r"从|從|\bfrom\b|\bsince\b", clause, re.I):
+        return "end"
+    if _any(_START_WORDS, clause):
+        return "start"
+    return None
+
+
+def _place(w: _Work, found: _TimeFound, clause: str, moment: datetime, slot: str | None) -> bool:
+    """Put ``moment`` into ``slot`` (an end anchored to the start's day) unless it is taken."""
+    if slot is None or getattr(found, slot) is not None:
+        return False
+    if slot == "end":
+        known_start = _iso_to_dt(w.slots.get("started_at"), w.zone)
+        moment = _anchor(moment, found.start or known_start, clause, w.now)
+    setattr(found, slot, moment)
+    return True
+
+
+def _slot_for_moment(w: _Work, found: _TimeFound, clause: str) -> str | None:
+    """The field a single moment said in ``clause`` fills: its words, else the question."""
+    role = _role(clause)
+    if role is not None:
+        return role
+    if w.requested == "ended_at":
+        return "end"
+    if w.requested == "detected_at":
+        return "detected"
+    known_start = _iso_to_dt(w.slots.get("started_at"), w.zone)
+    if found.start is None and (w.requested == "started_at" or known_start is None):
+        return "start"
+    if found.end is None and not _filled(w.slots.get("ended_at")):
+        return "end"
+    return None
+
+
 def _scan_times(w: _Work, text: str) -> _TimeFound:
     found = _TimeFound()
-    known_start = _iso_to_dt(w.slots.get("started_at"), w.zone)
+    # (field filled, clause) of the previous clause when it said a single moment
+    prev: tuple[str | None, str] | None = None
     for clause in _time_clauses(text):
+        last, prev = prev, None
         has_money = _any(_CURRENCY_HINT, clause) and (
             _any(_REVENUE_WORDS, clause) or _any(_RECOVERY_WORDS, clause)
         )
@@ -725,21 +777,18 @@ def _scan_times(w: _Work, text: str) -> _TimeFound:
             if found.end is None:
                 found.end = end
             continue
-        if _any(_DETECT_WORDS, clause):
-            found.detected = found.detected or start
-        elif _any(_END_WORDS, clause) and not re.search(r"从|從|\bfrom\b|\bsince\b", clause, re.I):
-            if found.end is None:
-                found.end = _anchor(start, found.start or known_start, clause, w.now)
-        elif _any(_START_WORDS, clause):
-            found.start = found.start or start
-        elif w.requested == "ended_at":
-            found.end = found.end or _anchor(start, found.start or known_start, clause, w.now)
-        elif w.requested == "detected_at":
-            found.detected = found.detected or start
-        elif found.start is None and (w.requested == "started_at" or known_start is None):
-            found.start = start
-        elif found.end is None and not _filled(w.slots.get("ended_at")):
-            found.end = _anchor(start, found.start or known_start, clause, w.now)
+        if last is not None and not _any(_RANGE_WORDS, clause):
+            # "昨天傍晚，大概六点半": a clock-only clause sharpens the day/part of day just said
+            refined = refine_time(last[1], clause, w.now, w.zone)
+            if refined is not None:
+                slot = _role(clause) or last[0]
+                if slot is not None and slot == last[0]:
+                    setattr(found, slot, None)  # the previous clause's guessed hour gives way
+                if _place(w, found, f"{last[1]} {clause}", refined, slot):
+                    continue
+                start = refined
+        slot = _slot_for_moment(w, found, clause)
+        prev = (slot if _place(w, found, clause, start, slot) else None, clause)
     return found
 
 

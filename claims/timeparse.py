@@ -43,6 +43,7 @@ __all__ = [
     "parse_datetime",
     "parse_duration",
     "parse_range",
+    "refine_time",
     "validate_interval",
 ]
 
@@ -701,6 +702,32 @@ def parse_datetime(text: str, now: datetime, tz: str | tzinfo = DEFAULT_TZ) -> d
     if p.empty():
         return None
     return _resolve(p, local)
+
+
+def refine_time(
+    context: str, clause: str, now: datetime, tz: str | tzinfo = DEFAULT_TZ
+) -> datetime | None:
+    """The moment a clock-only ``clause`` ("大概六点半", "around 6:30") names when it follows
+    ``context`` that named a day and/or part of day without a clock time ("昨天傍晚",
+    "yesterday evening"): that day, with the part of day deciding am/pm ("傍晚" + 六点半 is
+    18:30, "last night" + 11 is 23:00, "last night" + 2am is the next morning).
+
+    None when ``context`` said a clock time (or "ago"), or ``clause`` says more than a clock
+    time (its own day or part of day) or none at all.
+    """
+    local = _local_now(now, _zone(tz))
+    ctx = _extract(context, local)
+    if ctx.empty() or ctx.ago is not None or (ctx.hour is not None and not ctx.guessed_hour):
+        return None
+    clock = _extract(clause, local)
+    if clock.hour is None or clock.guessed_hour or clock.period is not None:
+        return None
+    if clock.day is not None or clock.ago is not None:
+        return None
+    day = ctx.day
+    if clock.meridiem == "am" and ctx.period in ("evening", "midnight") and day is not None:
+        day += timedelta(days=1)  # "last night, around 2am": the small hours after it
+    return _resolve(replace(clock, day=day, period=ctx.period), local)
 
 
 def is_future(dt: datetime, now: datetime) -> bool:

@@ -18,6 +18,7 @@ from claims.timeparse import (
     parse_datetime,
     parse_duration,
     parse_range,
+    refine_time,
     validate_interval,
 )
 
@@ -409,3 +410,29 @@ def test_correction_time_keeps_previous_date_and_half_of_day() -> None:
 
 def test_correction_time_none() -> None:
     assert correction_time("no, that's wrong", NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("context", "clause", "expected"),
+    [
+        ("昨天傍晚", "大概六点半", at(11, 20, 18, 30)),
+        ("昨天晚上", "11点左右", at(11, 20, 23)),
+        ("昨晚", "两点左右", at(11, 21, 2)),
+        ("昨天凌晨", "大概3点", at(11, 20, 3)),
+        ("昨天下午", "3点左右", at(11, 20, 15)),
+        ("前天上午", "十点", at(11, 19, 10)),
+        ("yesterday evening", "around 6:30", at(11, 20, 18, 30)),
+        ("last night", "around 2am", at(11, 21, 2)),
+        ("yesterday", "at 3pm", at(11, 20, 15)),
+        ("this morning", "about 9", at(11, 21, 9)),
+        ("昨天上午9点", "11点", None),  # the context already said a clock time
+        ("3小时前", "大概9点", None),
+        ("不知道", "大概9点", None),
+        ("昨天下午", "今天3点", None),  # the clause has its own day
+        ("昨天下午", "晚上8点", None),  # ... or its own part of day
+        ("昨天下午", "3个用户", None),
+        ("昨天下午", "大概持续了3个小时", None),
+    ],
+)
+def test_refine_time(context: str, clause: str, expected: datetime | None) -> None:
+    assert refine_time(context, clause, NOW) == expected
