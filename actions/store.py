@@ -63,6 +63,9 @@ def save_draft(sender_id: str, case: Case) -> str:
                 uow.cases.save(case)
             else:
                 uow.cases.add(case, identity=identity, status="draft")
+                # The report that opened the draft was transcribed before the draft existed.
+                assert case.reference is not None
+                uow.cases.file_loose_messages(case.reference, identity)
         uow.commit()
     assert case.reference is not None
     return case.reference

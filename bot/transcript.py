@@ -72,8 +72,6 @@ class Transcript:
             uow.cases.append_message(
                 reference, who, channel_of(sender), text, customer_id=customer.id
             )
-            if reference is not None:
-                uow.cases.file_loose_messages(reference, customer.id)
             uow.commit()
             return reference
 

@@ -767,17 +767,28 @@ class CaseRepository:
             row.id, reference, customer_id, sender, channel, text, row.at, False
         )
 
-    def file_loose_messages(self, reference: str, customer_id: int) -> int:
-        """Put the customer's messages that belong to no case on `reference`.
+    def file_loose_messages(self, reference: str, identity: IdentityLike) -> int:
+        """Put the customer's messages that belong to no case on their new case `reference`.
 
-        The message that reports an incident arrives before the intake has opened a draft
+        The message that reports an incident is transcribed before the intake opens a draft
         for it; without this the staff would see every case start in mid-conversation.
+        Only messages after the customer's last message on any case move, so talk around an
+        earlier case stays where it was.
         """
+        customer = self.customer_for_identity(identity)
+        if customer is None:
+            return 0
         case = self._require_light(reference)
+        mine = TranscriptRow.customer_id == customer.id
+        last_filed = select(func.max(TranscriptRow.id)).where(
+            mine, TranscriptRow.case_id.is_not(None), TranscriptRow.case_id != case.id
+        ).scalar_subquery()
         result = self.session.execute(
             update(TranscriptRow)
-            .where(TranscriptRow.customer_id == customer_id, TranscriptRow.case_id.is_(None))
+            .where(mine, TranscriptRow.case_id.is_(None),
+                   TranscriptRow.id > func.coalesce(last_filed, 0))
             .values(case_id=case.id)
+            .execution_options(synchronize_session=False)
         )
         return int(getattr(result, "rowcount", 0) or 0)
 

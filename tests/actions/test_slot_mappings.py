@@ -123,6 +123,18 @@ async def test_one_long_zh_report_fills_many_slots_and_saves_a_draft(domain: Dom
     assert case.customers_affected == 3000
 
 
+async def test_the_report_transcribed_before_the_draft_is_filed_on_it(
+    domain: DomainDict,
+) -> None:
+    with uow() as u:  # what the gateway does before it forwards the message to Rasa
+        customer = u.cases.get_or_create_customer(SENDER)
+        u.cases.append_message(None, "customer", "web", LONG_ZH, customer_id=customer.id)
+        u.commit()
+    await run(domain, tracker(domain, LONG_ZH, intent="report_incident"))
+    with uow() as u:
+        assert [m.text for m in u.cases.transcript(reference(1))] == [LONG_ZH]
+
+
 async def test_one_long_en_report_switches_language_and_saves_a_draft(
     domain: DomainDict,
 ) -> None:

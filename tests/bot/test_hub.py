@@ -180,20 +180,6 @@ async def test_rasa_outage_queues_and_pushes_the_answer_when_back(
     await hub.stop()
 
 
-def test_the_report_that_opened_the_draft_is_in_its_transcript(
-    sessions: sessionmaker[Session],
-) -> None:
-    transcript = Transcript(sessions)
-    assert transcript.record("web:r1234567", "customer", "our API is down since 9am") is None
-    with UnitOfWork(sessions) as uow:  # what the action server does for this message
-        ref = uow.cases.add(Case(language="en"), identity="web:r1234567").reference
-        uow.commit()
-    assert transcript.record("web:r1234567", "bot", "When did it start?") == ref
-    with UnitOfWork(sessions) as uow:
-        texts = [m.text for m in uow.cases.transcript(str(ref))]
-    assert texts == ["our API is down since 9am", "When did it start?"]
-
-
 async def test_evidence_lands_on_the_draft_case_and_rasa_hears_of_it(
     sessions: sessionmaker[Session], rasa: FakeRasa, tmp_path: Path
 ) -> None:

@@ -213,20 +213,22 @@ def test_messages_before_the_draft_are_filed_on_it(
     session_factory: sessionmaker[Session],
 ) -> None:
     with UnitOfWork(session_factory) as uow:
-        customer = uow.cases.get_or_create_customer("web:s1")
+        me = uow.cases.get_or_create_customer("web:s1")
         other = uow.cases.get_or_create_customer("web:s2")
-        uow.cases.append_message(None, "customer", "web", "支付系统宕机了", at=T0,
-                                 customer_id=customer.id)
-        uow.cases.append_message(None, "customer", "web", "别人的消息", at=T0,
-                                 customer_id=other.id)
-        ref = uow.cases.add(Case(), identity="web:s1").reference
-        assert ref is not None
-        uow.cases.append_message(ref, "bot", "web", "什么时候开始的？", at=T0 + timedelta(1))
-        assert uow.cases.file_loose_messages(ref, customer.id) == 1
-        assert uow.cases.file_loose_messages(ref, customer.id) == 0
+        old = uow.cases.add(Case(), customer_id=me.id, status="open").reference
+        assert old is not None
+        for ref, who, text in [(None, me, "很早以前的闲聊"), (old, me, "上一个案子"),
+                               (None, me, "支付系统宕机了"), (None, other, "别人的消息")]:
+            uow.cases.append_message(ref, "customer", "web", text, customer_id=who.id)
+        new = uow.cases.add(Case(), identity="web:s1").reference
+        assert new is not None
+        assert uow.cases.file_loose_messages(new, "web:s1") == 1
+        assert uow.cases.file_loose_messages(new, "web:s1") == 0
+        assert uow.cases.file_loose_messages(new, "web:nobody") == 0
         uow.commit()
     with UnitOfWork(session_factory) as uow:
-        assert [m.text for m in uow.cases.transcript(ref)] == ["支付系统宕机了", "什么时候开始的？"]
+        assert [m.text for m in uow.cases.transcript(new)] == ["支付系统宕机了"]
+        assert [m.text for m in uow.cases.transcript(old)] == ["上一个案子"]
 
 
 def test_transcript_escalation_assignment_csat_estimate(
