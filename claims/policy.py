@@ -53,7 +53,7 @@ TEXT_KEYS = frozenset(
         "durations_title", "total_time", "if_disputed", "drivers", "days", "payment",
         "category", "confidence", "unknown_category", "evidence_title", "evidence_missing",
         "evidence_present", "escalation_title", "priority", "no_escalation", "policy_version",
-        "faq_case_header", "faq_draft_header", "general_information_notice",
+        "faq_case_header", "faq_draft_header", "faq_case_finished", "general_information_notice",
     }
 )
 ASSUMPTION_KEYS = frozenset(

@@ -6,7 +6,7 @@ wording. All labels come from the policy's ``texts``; this module only lays them
 
 from __future__ import annotations
 
-from claims.case import Money
+from claims.case import LiabilityResult, Money, Reason
 from claims.categories import Classification
 from claims.compensation import Estimate
 from claims.durations import DurationEstimate, Scenario
@@ -46,8 +46,7 @@ def render_estimate(policy: Policy, estimate: Estimate, language: str) -> str:
             suffix = f"（{t('capped')}）" if language == "zh" else f" ({t('capped')})"
         out.append(f"  {t('cap')}{c}{_money(estimate.cap)}{suffix}")
     out.append("")
-    out.append(f"{t('liability')}{c}{t('company_share')} {_pct(estimate.liability.company_share)}")
-    out.extend(f"  - {r.text(language)}" for r in estimate.liability.reasons)
+    out.append(render_liability(policy, estimate.liability, language))
     if estimate.lines:
         out.append("")
         out.append(t("lines") + c.strip())
@@ -62,11 +61,26 @@ def render_estimate(policy: Policy, estimate: Estimate, language: str) -> str:
                        ("remedies", estimate.remedies)):
         if items:
             out.append("")
-            out.append(t(key) + c.strip())
-            out.extend(f"  - {r.text(language)}" for r in items)
+            out.append(render_reasons(policy, key, items, language))
     out.append("")
     out.append(estimate.notice.text(language))
     out.append(f"({t('policy_version')} {estimate.policy_version})")
+    return "\n".join(out)
+
+
+def render_liability(policy: Policy, liability: LiabilityResult, language: str) -> str:
+    """The company's share of the blame and the rules that set it."""
+    t = lambda key: policy.text(key, language)  # noqa: E731
+    out = [f"{t('liability')}{_colon(language)}{t('company_share')} "
+           f"{_pct(liability.company_share)}"]
+    out.extend(f"  - {r.text(language)}" for r in liability.reasons)
+    return "\n".join(out)
+
+
+def render_reasons(policy: Policy, title: str, items: tuple[Reason, ...], language: str) -> str:
+    """A titled list (assumptions, sensitivities, remedies)."""
+    out = [policy.text(title, language) + _colon(language).strip()]
+    out.extend(f"  - {r.text(language)}" for r in items)
     return "\n".join(out)
 
 

@@ -63,12 +63,29 @@ def test_later_stages_shorten_the_remaining_time(policy: Policy) -> None:
 
 
 def test_liability_share_reflects_the_customers_own_change(policy: Policy) -> None:
-    own = answer(policy, "liability_share", outage())
+    own = answer(policy, "liability_share", outage(), submitted=True)
     changed = answer(policy, "liability_share",
-                     outage(liability=LiabilityFacts(customer_config_changed=True)))
+                     outage(liability=LiabilityFacts(customer_config_changed=True)),
+                     submitted=True)
     assert own is not None and changed is not None
     assert "100%" in own and "100%" not in changed
     assert changed.endswith("(General information, not legal advice.)")
+
+
+def test_a_draft_gets_no_liability_share_before_the_liability_questions(
+    policy: Policy,
+) -> None:
+    assert answer(policy, "liability_share", outage()) is None
+
+
+@pytest.mark.parametrize("stage", [Stage.COMPENSATED, Stage.CLOSED, Stage.WITHDRAWN])
+def test_a_finished_case_gets_no_fresh_estimate(policy: Policy, stage: Stage) -> None:
+    case = outage(reference="CLM-2026-000042")
+    case.stage = stage
+    text = answer(policy, "how_much_compensation", case, submitted=True)
+    assert text is not None
+    assert text.splitlines()[1] == policy.text("faq_case_finished", "en")
+    assert "Compensation estimate" not in text
 
 
 def test_court_answers_carry_the_legal_notice(policy: Policy) -> None:
