@@ -209,12 +209,14 @@ _NOT_MONEY_AFTER = re.compile(
 
 # Hedged Chinese amounts: "十来万"/"十几万"/"一百多万" are about 10万/100万, so the hedge between
 # the number and its unit (or currency) is dropped; "几万"/"上万"/"数千" with no number
-# before them are read as one of the unit, as parse_count reads "几百个".
+# before them are read as one of the unit, as parse_count reads "几百个". 上 is "up to"
+# only before a unit that ends the amount: "损失上万", "上万元", not 晚上/马上 + "万达", "万一".
 _HEDGE_INSIDE = re.compile(
     rf"(?<=[{_CN_CHARS}\d])[来來几幾多余餘](?=[{_CN_UNIT_CHARS}]|{_SUF})", re.IGNORECASE
 )
+_UP_TO = rf"上(?=[百佰千仟万萬亿億]+(?:{_SUF}|规模|規模|级|級|左右|$|\W))"
 _FEW_OF_UNIT = re.compile(
-    rf"(?<![{_CN_CHARS}\d])好?(?:[几幾数數](?=[{_CN_UNIT_CHARS}])|上(?=[百佰千仟万萬亿億]))"
+    rf"(?<![{_CN_CHARS}\d])好?(?:[几幾数數](?=[{_CN_UNIT_CHARS}])|{_UP_TO})", re.IGNORECASE
 )
 
 
@@ -224,7 +226,9 @@ def _unhedge(s: str) -> str:
 
 
 # English number words ("two hundred thousand", "half a million", "twenty-five") become
-# digits; without a scale word only when a currency follows ("ten dollars", not "one of").
+# digits; without a scale word (thousand and up) only when a currency follows ("ten dollars";
+# not "one of", "two hundred of them"). "a grand" is too often the adjective ("a grand
+# opening"): grand is a scale only after a number ("two grand").
 _EN_ONES: dict[str, int] = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -239,7 +243,7 @@ _EN_SCALES: dict[str, int] = {"thousand": 10**3, "grand": 10**3, "million": 10**
                               "billion": 10**9}  # fmt: skip
 _EN_WORD = "|".join([*_EN_ONES, *_EN_TENS, "hundred", *_EN_SCALES])
 _EN_NUMBER = re.compile(
-    rf"\b(?:(?:half\s+)?an?\s+(?=(?:hundred|{'|'.join(_EN_SCALES)})\b)"
+    r"\b(?:(?:half\s+)?an?\s+(?=(?:hundred|thousand|million|billion)\b)"
     rf"|(?=(?:{'|'.join([*_EN_ONES, *_EN_TENS])})\b))"
     rf"(?:{_EN_WORD})\b(?:(?:\s+and\s+|[\s-]+)(?:{_EN_WORD})\b)*",
     re.IGNORECASE,
@@ -276,7 +280,7 @@ def _spell_out(s: str) -> str:
 
     def digits(m: re.Match[str]) -> str:
         words = m.group(0).lower()
-        scaled = any(w in words for w in ("hundred", *_EN_SCALES))
+        scaled = any(w in words for w in _EN_SCALES)
         value = _words_value(words)
         if value is None or not (scaled or _CURRENCY_NEXT.match(s, m.end())):
             return m.group(0)

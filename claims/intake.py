@@ -188,7 +188,12 @@ def _any(pattern: re.Pattern[str], text: str) -> bool:
 # A comma between digits ("100,000") is a thousands separator, not a clause break.
 _PUNCT = r"(?:(?<!\d),|,(?!\d{3}(?!\d))|[;!?。，；！？\n]|\.(?!\d))+"
 _COARSE = re.compile(_PUNCT)
-_THEN = re.compile(r"\band then\b|\band\b|\bthen\b|然后|然後|后来|後來|之后|之後", re.I)
+# "and" before an ordinal lists things or days ("the 2nd and 3rd servers"): no clause break
+_THEN = re.compile(
+    r"\band then\b|\band\b(?!\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\b)|\bthen\b|"
+    r"然后|然後|后来|後來|之后|之後",
+    re.I,
+)
 _FINE = re.compile(_PUNCT + r"|、|\band\b|\bplus\b|以及|另外|还有|還有|並且|并且|而且|同时")
 
 
@@ -247,7 +252,7 @@ _DAY_WORDS = re.compile(
     r"昨|今天|今日|今早|今晚|前天|明天|\d+\s*[月/\-.]\s*\d+|月|号|號|周|週|星期|礼拜|禮拜|"
     r"yesterday|today|tonight|last night|this morning|monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday|\bmon\b|\btue|\bwed\b|\bthu|\bfri\b|jan|feb|mar|apr|may|jun|jul|"
-    r"aug|sep|oct|nov|dec|ago|前",
+    r"aug|sep|oct|nov|dec|ago|前|刚才|刚刚|剛才|剛剛|方才|just now",
     re.IGNORECASE,
 )
 
@@ -700,6 +705,7 @@ class _TimeFound:
     end: datetime | None = None
     detected: datetime | None = None
     any_time: bool = False
+    until_now: bool = False  # a range ended "到现在"/"until now"; "刚才恢复" is a moment
 
 
 def _anchor(end: datetime, start: datetime | None, clause: str, now: datetime) -> datetime:
@@ -756,6 +762,15 @@ def _slot_for_moment(w: _Work, found: _TimeFound, clause: str) -> str | None:
     return None
 
 
+def _on_start_day(w: _Work, found: _TimeFound, clause: str) -> datetime | None:
+    """An end said as a part of day not begun today ("中午才恢复" at 10:00) is on the start's
+    day; without that context timeparse gives None rather than guess yesterday."""
+    start = found.start or _iso_to_dt(w.slots.get("started_at"), w.zone)
+    if start is None or _slot_for_moment(w, found, clause) != "end":
+        return None
+    return parse_datetime(clause, w.now, w.zone, day=start.date())
+
+
 def _scan_times(w: _Work, text: str) -> _TimeFound:
     found = _TimeFound()
     # (field filled, clause) of the previous clause when it said a single moment
@@ -769,13 +784,15 @@ def _scan_times(w: _Work, text: str) -> _TimeFound:
             continue
         start, end = parse_range(clause, w.now, w.zone)
         if start is None:
+            start = _on_start_day(w, found, clause)
+        if start is None:
             continue
         found.any_time = True
         if end is not None:
             if found.start is None:
                 found.start = start
             if found.end is None:
-                found.end = end
+                found.end, found.until_now = end, end == w.now
             continue
         if last is not None and not _any(_RANGE_WORDS, clause):
             # "昨天傍晚，大概六点半": a clock-only clause sharpens the day/part of day just said
@@ -795,7 +812,7 @@ def _scan_times(w: _Work, text: str) -> _TimeFound:
 def _times(w: _Work) -> None:
     found = _scan_times(w, w.text)
     ongoing = _any(_ONGOING, w.text)
-    if found.end is not None and found.end == w.now:
+    if found.until_now:
         ongoing, found.end = True, None  # "到现在" / "until now"
     if found.start is not None:
         if found.start > w.now:

@@ -12,11 +12,15 @@ Rules callers rely on:
 * A part of the day without a clock time stands for its usual hour: 凌晨 03:00, 早上 08:00,
   上午/morning 09:00, 中午/noon 12:00, 下午/afternoon 15:00, 傍晚 18:00, 晚上/evening 20:00,
   night 22:00, 深夜 23:00 ("昨天中午" -> 12:00). Once that part of today has begun, such a
-  guessed hour is capped at ``now`` ("今晚" said at 19:00 is 19:00, not a future 20:00).
+  guessed hour that is not already past is the last whole hour before ``now`` ("今晚" said
+  at 19:30 is 19:00, not a future 20:00; never ``now`` itself, which reads as "until now").
+  Without a day word, a part of day that has not begun today gives None, not yesterday's.
 * A day of the month alone ("14号", "on the 14th") or a part of a month ("月初", "上个月底",
   "early November": the first day of the part; 底/end: the last day) is the most recent one
   on or before today unless the month is named as this one ("本月底").
   "this week"/"上周" is that week's Monday, "last month"/"上个月" that month's 1st.
+  A day word ("昨天") wins over a day of the month; a day that month lacks ("上个月31号" on
+  Mar 31) or a year datetime cannot hold ("0000年") gives None.
 * "上周五" is Friday of the previous calendar week (weeks start on Monday); "last Friday" is
   the most recent Friday before today; a bare "Friday"/"周五" is the most recent Friday on or
   before today; "this Friday"/"这周五" is this week's Friday even if it lies ahead.
@@ -30,7 +34,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import MAXYEAR, MINYEAR, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -109,6 +113,7 @@ _EN_DURATION = re.compile(
 
 
 _GLUED = re.compile(r"(\d[hdmsw])(?=\d)")
+_MAX_SECONDS = int(timedelta.max.total_seconds())  # "99999999个月" is no timedelta
 
 
 def _duration_parts(s: str) -> list[tuple[int, int, int]]:
@@ -155,9 +160,10 @@ def parse_duration(text: str) -> timedelta | None:
     """
     # "1h30m": split glued components so each is read on its own
     parts = _duration_parts(_GLUED.sub(r"\1 ", _norm(text)))
-    if not parts:
+    seconds = sum(seconds for _, _, seconds in parts)
+    if not parts or seconds > _MAX_SECONDS:
         return None
-    return timedelta(seconds=sum(seconds for _, _, seconds in parts))
+    return timedelta(seconds=seconds)
 
 
 # --------------------------------------------------------------------------- parts
@@ -177,6 +183,7 @@ class _Parts:
     default_hour: int | None = None  # hour a period word stands for alone ("中午" -> 12)
     period_end: int = -1  # offset just after the period word; a bare hour may follow it
     guessed_hour: bool = False  # hour comes from the period word, not from the customer
+    bare_day: bool = False  # a day of the month said without its month ("12号", "the 12th")
 
     def empty(self) -> bool:
         return self.day is None and self.hour is None and self.ago is None
@@ -292,19 +299,31 @@ _PART_DAY = {
     "初": 1, "上旬": 1, "early": 1, "beginning": 1, "start": 1, "中": 11, "中旬": 11,
     "mid": 11, "middle": 11, "下旬": 21, "late": 21, "底": -1, "末": -1, "end": -1,
 }  # fmt: skip
-# "3号楼", "2号线", "1号机": numbered things, not days of the month
-_NUMBERED_THINGS = "楼樓线線机機店门門房室库庫柜櫃口位台窗桌码碼件床车車院厅廳仓倉"
+# "3号楼", "2号线", "1号机房", "2号服务器", "3号节点": numbered things, not days of the month
+_NUMBERED_THINGS = (
+    r"[楼樓线線机機店门門房室库庫柜櫃口位台窗桌码碼件床车車院厅廳仓倉服]"
+    r"|节点|節點|主机|主機|数据库|數據庫|集群|网关|網關|实例|實例"
+)
+# 双 of "双十一号" names the shopping festival, not the 11th
 _ZH_DAY_OF_MONTH = re.compile(
-    rf"(?:{_ZH_REL_MONTH}\s*)?(?<![\d.{_CN_NUM}第每])(?P<d>[\d{_CN_NUM}]{{1,3}})\s*"
-    rf"(?P<sfx>号|號|日)(?![{_NUMBERED_THINGS}])(?!(?<=日)[后後内內以之])"
+    rf"(?:{_ZH_REL_MONTH}\s*)?(?<![\d.{_CN_NUM}第每双雙])(?P<d>[\d{_CN_NUM}]{{1,3}})\s*"
+    rf"(?P<sfx>号|號|日)(?!{_NUMBERED_THINGS})(?!(?<=日)[后後内內以之])"
+)
+# "持续了10日", "历时3日": a number of days, not the 10th
+_SPAN_BEFORE = re.compile(
+    r"(?:持续|持續|历时|歷時|长达|長達|连续|連續|为期|為期|共|整整|足足)了?\s*$"
 )
 # "on the 14th", "the 14th at 10pm": an ordinal is a date after a preposition or before a
-# time; "the 2nd outage", "the 3rd time" are counts.
+# time; "the 2nd outage", "the 3rd time" are counts, and so is "the 2nd and 3rd servers":
+# only after a preposition may a comma or "and" follow ("since the 3rd, still down").
+_EN_ORDINAL_DATE_NEXT = (  # the end of the clause or a time ("the 14th, around 9pm")
+    r"\s*(?:$|[.;!?])|\s*,?\s*(?:(?:at|around|about|in\s+the|from|to|until)\b|"
+    r"\d+(?!\d|st|nd|rd|th)|morning|afternoon|evening|night)"
+)
 _EN_DAY_OF_MONTH = re.compile(
-    r"(?:\b(?:on|since|from|until|till|to|by|of|before|after|around)\s+|(?<![a-z]\s))"
+    r"(?:\b(?P<prep>on|since|from|until|till|to|by|of|before|after|around)\s+|(?<![a-z]\s))"
     r"the\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b(?:\s+of\s+(?P<rel>last|this|the)\s+month\b)?"
-    r"(?:(?<=month)|(?=\s*(?:$|[,.;!?]|at\b|around\b|about\b|in\s+the\b|from\b|to\b|until\b|"
-    r"and\b|\d|morning|afternoon|evening|night)))"
+    rf"(?:(?<=month)|(?={_EN_ORDINAL_DATE_NEXT}|(?(prep)\s*(?:,|and\b)|(?!))))"
 )
 _ZH_WEEK_OR_MONTH = re.compile(
     rf"{_NOT_REL}(?P<rel>上上|上|这|這|本)\s*(?:个|個)?\s*"
@@ -335,7 +354,7 @@ _TIME_COLON = re.compile(
 _TIME_AMPM = re.compile(rf"(?<![\d.:])(?P<h>\d{{1,2}})(?:\.(?P<mi>\d{{2}}))?\s*{_AMPM}")
 _TIME_ZH = re.compile(
     rf"(?P<h>[\d{_CN_NUM}]{{1,3}})\s*(?:点|點|时|時)(?P<zhong>钟|鐘)?"
-    rf"(?:\s*(?P<half>半)|\s*(?P<q>[一1三3])\s*刻|\s*(?P<mi>[\d{_CN_NUM}]{{1,3}})\s*(?P<fen>分钟|分鐘|分)?)?"
+    rf"(?:\s*(?P<half>半)|\s*(?P<q>[一1三3])\s*刻|\s*(?P<mi>[\d{_CN_NUM}]{{1,3}})\s*(?:分钟|分鐘|分)?)?"
 )
 _TIME_OCLOCK = re.compile(r"(?<![\d.])(?P<h>\d{1,2})\s*o'?\s?clock")
 _TIME_AT = re.compile(
@@ -391,10 +410,13 @@ def _month_day(day: int, rel: str | None, today: date) -> date | None:
 
 
 def _named_month_day(month: int, day: int, year: str | None, today: date) -> date | None:
-    """``day`` (-1: last) of a named month; without a year the latest one not ahead.
+    """``day`` (-1: last) of a named month; without a year the latest one not ahead. None
+    for a year at or beyond datetime's ends ("0000年", "9999年"): no room for a day's arithmetic.
 
     Raises ValueError for a month outside 1-12."""
     if year:
+        if not MINYEAR < int(year) < MAXYEAR:
+            return None
         return _day_in_month(date(int(year), month, 1), day)
     years = (today.year, today.year - 1)
     return _latest_past([_day_in_month(date(y, month, 1), day) for y in years], today)
@@ -446,23 +468,27 @@ def _take_month_part(s: str, p: _Parts, today: date) -> str:
             continue  # "三个月中", "岁月中": not the middle of a month
         else:
             p.day = _month_day(day, gd.get("rel"), today)
-        if p.day is not None:
-            return _blank(s, m)
+        return _blank(s, m)  # even when impossible: "0000年2月底" is not re-read as "2月"
     return s
+
+
+def _day_span(s: str, m: re.Match[str]) -> bool:
+    """True for "一日"/"十日" alone or "持续了10日": a number of days, not a day of the month."""
+    gd = m.groupdict()
+    if gd.get("sfx") != "日" or gd.get("rel"):
+        return False
+    return not gd["d"].isdigit() or _SPAN_BEFORE.search(s, 0, m.start()) is not None
 
 
 def _take_day_of_month(s: str, p: _Parts, today: date) -> str:
     """Reads "14号", "上个月20号", "on the 14th", "the 20th of last month"."""
     for m in (*_ZH_DAY_OF_MONTH.finditer(s), *_EN_DAY_OF_MONTH.finditer(s)):
-        gd = m.groupdict()
-        if gd.get("sfx") == "日" and not (gd.get("rel") or gd["d"].isdigit()):
-            continue  # "一日" / "十日" alone are usually a span of days
-        day = cn_to_int(gd["d"])
-        if day is None or not 1 <= day <= 31:
+        day = cn_to_int(m.group("d"))
+        if day is None or not 1 <= day <= 31 or _day_span(s, m):
             continue
-        p.day = _month_day(day, gd.get("rel"), today)
-        if p.day is not None:
-            return _blank(s, m)
+        rel = m.groupdict().get("rel")
+        p.day, p.bare_day = _month_day(day, rel, today), rel is None
+        return _blank(s, m)  # even when impossible: "上个月31号" on Mar 31 is not Feb 1
     return s
 
 
@@ -519,11 +545,12 @@ def _take_week_or_month(s: str, p: _Parts, today: date) -> str:
     return _blank(s, m)
 
 
+# "2号服务器从昨天下午3点宕机": a day word wins over a day of the month
 _DAY_TAKERS = (
     _take_date,
     _take_month_part,
-    _take_day_of_month,
     _take_rel_day,
+    _take_day_of_month,
     _take_weekday,
     _take_week_or_month,
 )
@@ -535,20 +562,18 @@ def _set_period(p: _Parts, period: str, word: str, end: int) -> None:
 
 
 def _take_period(s: str, p: _Parts) -> str:
-    m = _ZH_PERIOD_RE.search(s)
-    if m:
-        _set_period(p, _ZH_PERIODS[m.group(0)], m.group(0), m.end())
+    m = _ZH_PERIOD_RE.search(s) or _EN_PERIOD_RE.search(s)
+    if not m:
+        return s
+    word = m.group(0)
+    if word in ("noon", "midday", "midnight"):
+        # 12 with am/pm, so a range end "until noon" does not inherit "8am"
+        p.hour, p.meridiem = 12, "am" if word == "midnight" else "pm"
+        p.period_end = m.end()
+    elif p.period is None:
+        _set_period(p, _ZH_PERIODS.get(word) or _EN_PERIODS[word], word, m.end())
     else:
-        m = _EN_PERIOD_RE.search(s)
-        if not m:
-            return s
-        word = m.group("p")
-        if word in ("noon", "midday", "midnight"):
-            # 12 with am/pm, so a range end "until noon" does not inherit "8am"
-            p.hour, p.meridiem = 12, "am" if word == "midnight" else "pm"
-            p.period_end = m.end()
-        else:
-            _set_period(p, _EN_PERIODS[word], word, m.end())
+        return s  # "昨晚很晚才发现": a later lone 晚 does not undo the 昨晚 already said
     if _UNSPECIFIC.search(s[: m.start()]):
         p.default_hour = None  # "每天晚上" names no particular evening
     return _blank(s, m)
@@ -573,16 +598,14 @@ def _extract(text: str, now: datetime, allow_bare: bool = False) -> _Parts:
 
 
 def _zh_minute(m: re.Match[str]) -> int | None:
-    """Minutes after 点: 半, 一刻/三刻, "五分", "三十", "零五"; a lone 一-九 without 分 is not a
-    minute ("8点一" cut from "8点一直到…" is 8:00, not 8:01). None if unreadable."""
+    """Minutes after 点: 半, 一刻/三刻, "五分", "三十", "零五", "五" ("10点五" is 10:05, as
+    "10点5"); words such as 一直 are blanked before. None if unreadable."""
     if m.group("half"):
         return 30
     if m.group("q"):
         return 15 if m.group("q") in "一1" else 45
     raw = m.group("mi")
-    if not raw or (len(raw) == 1 and raw in _CN_NUM and raw not in "零〇十" and not m.group("fen")):
-        return 0
-    return cn_to_int(raw)
+    return cn_to_int(raw) if raw else 0
 
 
 def _extract_time(s: str, p: _Parts, allow_bare: bool, period_end: int = -1) -> None:
@@ -665,11 +688,12 @@ def _to_24h(p: _Parts) -> tuple[int, int] | None:
 
 def _resolve(p: _Parts, now: datetime, base_day: date | None = None) -> datetime | None:
     zone = now.tzinfo
-    if p.ago is not None and (p.hour is None or p.ago < timedelta(days=1)):
-        return (now - p.ago).astimezone(zone)
     day = p.day or base_day
     if p.ago is not None:
-        day = (now - p.ago).date()
+        then = _before(now, p.ago)
+        if then is None or p.hour is None or p.ago < timedelta(days=1):
+            return then
+        day = then.date()
     if p.hour is None:
         if day is None:
             return None
@@ -681,27 +705,62 @@ def _resolve(p: _Parts, now: datetime, base_day: date | None = None) -> datetime
     clock = time(hour, p.minute, p.second)
     if day is None:
         candidate = datetime.combine(now.date() + timedelta(days=extra), clock, tzinfo=zone)
+        if p.guessed_hour:
+            return _guessed(p, candidate, now, said_day=False)
         if candidate > now:
             candidate = datetime.combine(now.date() + timedelta(days=extra - 1), clock, tzinfo=zone)
         return candidate
     moment = datetime.combine(day + timedelta(days=extra), clock, tzinfo=zone)
-    if p.guessed_hour and moment > now and _period_begun(p.period, now, moment.date()):
-        return now  # "今晚" said at 19:00: a guessed 20:00 must not make a report future
-    return moment
+    return _guessed(p, moment, now, said_day=True) if p.guessed_hour else moment
+
+
+def _before(now: datetime, ago: timedelta) -> datetime | None:
+    """The moment ``ago`` before ``now``; None beyond what datetime holds ("999999天前")."""
+    try:
+        return (now - ago).astimezone(now.tzinfo)
+    except OverflowError:
+        return None
+
+
+def _guessed(p: _Parts, moment: datetime, now: datetime, said_day: bool) -> datetime | None:
+    """A part of day's usual hour, never ``now`` itself (that reads as "until now") nor after
+    it once that part of today has begun: then the last whole hour before ``now`` ("今天下午"
+    at 13:10 is 13:00). Not begun: ahead as said with a day word, else None (not yesterday's:
+    the bot asks again)."""
+    if moment < now:
+        return moment
+    if _period_begun(p.period, now, moment.date()):
+        return _last_whole_hour(now)
+    return moment if said_day else None
 
 
 def _period_begun(period: str | None, now: datetime, day: date) -> bool:
-    """True when ``now`` is already inside that part of ``day`` (evening from 17:00, ...)."""
-    return day == now.date() and now.hour >= _PERIOD_STARTS.get(period or "", 24)
+    """True when ``now`` is past the start of that part of ``day`` (evening from 17:00, ...)."""
+    start = _PERIOD_STARTS.get(period or "")
+    if start is None or day != now.date():
+        return False
+    return now > now.replace(hour=start, minute=0, second=0, microsecond=0)
 
 
-def parse_datetime(text: str, now: datetime, tz: str | tzinfo = DEFAULT_TZ) -> datetime | None:
-    """The moment the text names, tz-aware in ``tz``; None when it names none."""
+def _last_whole_hour(now: datetime) -> datetime:
+    """The latest o'clock strictly before ``now`` (13:10 -> 13:00, 19:00 -> 18:00)."""
+    mark = now.replace(minute=0, second=0, microsecond=0)
+    return mark if mark < now else mark - timedelta(hours=1)
+
+
+def parse_datetime(
+    text: str, now: datetime, tz: str | tzinfo = DEFAULT_TZ, *, day: date | None = None
+) -> datetime | None:
+    """The moment the text names, tz-aware in ``tz``; None when it names none.
+
+    ``day`` is the day a moment said without one falls on, for a caller that knows it
+    ("中午才恢复" after a start yesterday is yesterday's noon, not None).
+    """
     local = _local_now(now, _zone(tz))
     p = _extract(text, local)
     if p.empty():
         return None
-    return _resolve(p, local)
+    return _resolve(p, local, base_day=day)
 
 
 def refine_time(
@@ -712,22 +771,23 @@ def refine_time(
     "yesterday evening"): that day, with the part of day deciding am/pm ("傍晚" + 六点半 is
     18:30, "last night" + 11 is 23:00, "last night" + 2am is the next morning).
 
+    The clause may name a part of day the context left open or repeated ("前天", "下午3点").
     None when ``context`` said a clock time (or "ago"), or ``clause`` says more than a clock
-    time (its own day or part of day) or none at all.
+    time (its own day, another part of day) or none at all.
     """
     local = _local_now(now, _zone(tz))
     ctx = _extract(context, local)
     if ctx.empty() or ctx.ago is not None or (ctx.hour is not None and not ctx.guessed_hour):
         return None
     clock = _extract(clause, local)
-    if clock.hour is None or clock.guessed_hour or clock.period is not None:
+    if clock.hour is None or clock.guessed_hour or clock.day is not None or clock.ago is not None:
         return None
-    if clock.day is not None or clock.ago is not None:
+    if clock.period is not None and ctx.period not in (None, clock.period):
         return None
     day = ctx.day
     if clock.meridiem == "am" and ctx.period in ("evening", "midnight") and day is not None:
         day += timedelta(days=1)  # "last night, around 2am": the small hours after it
-    return _resolve(replace(clock, day=day, period=ctx.period), local)
+    return _resolve(replace(clock, day=day, period=clock.period or ctx.period), local)
 
 
 def is_future(dt: datetime, now: datetime) -> bool:
@@ -746,8 +806,25 @@ _NOW_END = re.compile(
 )
 
 
+def _share_month(left: _Parts, right: _Parts) -> tuple[_Parts, _Parts]:
+    """A bare day of the month takes the other end's month and year ("12月10号到12号",
+    "the 10th to the 12th of last month") unless that puts the ends out of order."""
+    if left.day is None or right.day is None:
+        return left, right
+    if right.bare_day:
+        day = _day_in_month(left.day.replace(day=1), right.day.day)
+        if day is not None and day >= left.day:
+            return left, replace(right, day=day)
+    elif left.bare_day:
+        day = _day_in_month(right.day.replace(day=1), left.day.day)
+        if day is not None and day <= right.day:
+            return replace(left, day=day), right
+    return left, right
+
+
 def _inherit(left: _Parts, right: _Parts) -> tuple[_Parts, _Parts, bool]:
     """Share date and am/pm between the ends of a range, as people do when they say it."""
+    left, right = _share_month(left, right)
     right_has_day = right.day is not None
     if right.day is None and left.day is not None:
         right = replace(right, day=left.day)

@@ -6,12 +6,13 @@ from typing import Any
 
 import pytest
 
-from claims.intake import INTAKE_SLOTS
+from claims.intake import INTAKE_SLOTS, IncomingMessage, extract_updates
 from claims.policy import Policy
 
-from .conftest import cny, run
+from .conftest import NOW, cny, run
 
 D20 = "2026-11-20T{}:00+08:00"
+D21 = "2026-11-21T{}:00+08:00"
 
 LONG_ZH = "我们的支付系统昨天上午9点到下午1点宕机了，损失大约10万元，修复花了2万，影响3000个用户"
 LONG_EN = (
@@ -144,7 +145,21 @@ def test_long_first_message_fills_everything(
         ("前天晚上", "give_time", "started_at", {},
          {"started_at": "2026-11-19T20:00:00+08:00"}, ()),
         ("中午才恢复", "give_time", "ended_at", {"started_at": D20.format("09:00")},
-         {"ended_at": D20.format("12:00")}, ()),
+         {"ended_at": D20.format("12:00")}, ()),  # noon not begun today: the start's day
+        # "just now" is a moment, not "until now"
+        ("刚才恢复了", "give_time", "ended_at", {"started_at": D20.format("09:00")},
+         {"ended_at": NOW.isoformat()}, ()),
+        ("昨天9点宕机，刚才恢复了", "give_time", None, {"description": "x"},
+         {"started_at": D20.format("09:00"), "ended_at": NOW.isoformat()}, ()),
+        ("从昨天9点到现在", "give_time", None, {"description": "x"},
+         {"started_at": D20.format("09:00"), "ended_at": "ongoing"}, ()),
+        # a day word wins over numbered things read as days of the month
+        ("2号服务器从昨天下午3点宕机到5点", "give_time", None, {"description": "x"},
+         {"started_at": D20.format("15:00"), "ended_at": D20.format("17:00")}, ()),
+        ("2号服务器宕机了，昨天下午3点开始的", "give_time", None, {"description": "x"},
+         {"started_at": D20.format("15:00")}, ()),
+        ("the 2nd and 3rd servers went down yesterday afternoon", "give_time", None,
+         {"description": "x"}, {"started_at": D20.format("15:00")}, ()),
         ("14号晚上10点", "give_time", "started_at", {},
          {"started_at": "2026-11-14T22:00:00+08:00"}, ()),
         ("上个月底", "give_time", "started_at", {},
@@ -174,6 +189,41 @@ def test_times(
     assert result.problems == problems
 
 
+AFTERNOON = NOW.replace(hour=13, minute=10)  # the afternoon has begun, 15:00 is ahead
+
+
+@pytest.mark.parametrize(
+    ("text", "requested", "updates", "problems"),
+    [
+        # a guessed afternoon is 13:00: not now itself ("until now"), not yesterday's
+        ("今天上午10点系统宕机，今天下午恢复了", None,
+         {"started_at": D21.format("10:00"), "ended_at": D21.format("13:00")}, ()),
+        ("it went down at 10am today, came back this afternoon", None,
+         {"started_at": D21.format("10:00"), "ended_at": D21.format("13:00")}, ()),
+        ("今天上午10点系统宕机，下午恢复了", None,
+         {"started_at": D21.format("10:00"), "ended_at": D21.format("13:00")}, ()),
+        ("下午系统挂了", "started_at", {"started_at": D21.format("13:00")}, ()),
+        ("晚上系统挂了", "started_at", {}, ("invalid_time",)),  # not begun: asked again
+        # siblings: "until now" and "not yet" stay ongoing
+        ("今天上午10点宕机，到现在还没恢复", None,
+         {"started_at": D21.format("10:00"), "ended_at": "ongoing"}, ()),
+        ("从今天上午10点到现在", None,
+         {"started_at": D21.format("10:00"), "ended_at": "ongoing"}, ()),
+    ],
+)  # fmt: skip
+def test_part_of_today_said_while_it_lasts(
+    policy: Policy,
+    text: str,
+    requested: str | None,
+    updates: dict[str, str],
+    problems: tuple[str, ...],
+) -> None:
+    message = IncomingMessage(text, "give_time", (), requested, AFTERNOON)
+    result = extract_updates(message, {"description": "x"}, policy)
+    assert {k: v for k, v in result.updates.items() if k.endswith("_at")} == updates
+    assert result.problems == problems
+
+
 @pytest.mark.parametrize(
     ("text", "intent", "requested", "updates", "problems"),
     [
@@ -195,6 +245,21 @@ def test_times(
         ("丢了120个订单", "describe_impact", "revenue_lost", {"orders_lost": 120.0},
          ("invalid_amount",)),
         ("20个员工停工了一天", "describe_impact", None, {"people_idle": 20.0}, ()),
+        # 晚上 + 万达 is no 上万; a bare number word is no money
+        ("昨天晚上万达店的收银系统挂了，营业额损失了大概两千块", "give_amount", "revenue_lost",
+         {"started_at": D20.format("20:00"), "revenue_lost": cny("2000")}, ()),
+        ("two hundred of them failed", "give_amount", "revenue_lost", {}, ("invalid_amount",)),
+        ("two hundred dollars", "give_amount", "revenue_lost",
+         {"revenue_lost": {"amount": "200", "currency": "USD"}}, ()),
+        # a year datetime cannot hold loses only the time, not the message
+        ("系统在0000年2月底宕机，损失5万元", "give_amount", "revenue_lost",
+         {"revenue_lost": cny("50000")}, ()),
+        ("we lost 5000 yuan, the site went down at the end of December 9999", "give_amount",
+         "revenue_lost", {"revenue_lost": cny("5000")}, ()),
+        ("系统在9999年12月底宕机，损失5万元", "give_amount", "revenue_lost",
+         {"revenue_lost": cny("50000")}, ()),
+        ("系统在2025年2月底宕机，损失5万元", "give_amount", "revenue_lost",
+         {"started_at": "2025-02-28T00:00:00+08:00", "revenue_lost": cny("50000")}, ()),
     ],
 )  # fmt: skip
 def test_money_and_counts(

@@ -56,6 +56,12 @@ def times(policy: Policy, text: str) -> dict[str, str]:
         ("昨天下午，大概4点宕机", {"started_at": D20.format("16:00")}),
         ("昨天下午，4点左右发现的", {"started_at": D20.format("15:00"),
                                  "detected_at": D20.format("16:00")}),
+        # the clause may name the part of day the context left open
+        ("前天，下午3点左右系统崩了", {"started_at": "2026-11-19T15:00:00+08:00"}),
+        ("上周五，下午三点左右系统崩了，一直到晚上8点才恢复",
+         {"started_at": "2026-11-13T15:00:00+08:00", "ended_at": "2026-11-13T20:00:00+08:00"}),
+        ("昨天，下午3点左右", {"started_at": D20.format("15:00")}),
+        ("昨天，3点左右", {"started_at": D20.format("03:00")}),  # no part of day: as said
         # not clock times: the part of day keeps its usual hour
         ("yesterday afternoon, for about 3 hours", {"started_at": D20.format("15:00")}),
         ("昨天晚上，影响了200个用户", {"started_at": D20.format("20:00")}),

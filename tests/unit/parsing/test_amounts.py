@@ -63,6 +63,10 @@ from claims.case import Money
         ("几万块", "10000", "CNY"),
         ("已经损失好几万了", "10000", "CNY"),
         ("上万元", "10000", "CNY"),
+        ("损失上万", "10000", "CNY"),
+        ("损失上万，还在统计", "10000", "CNY"),
+        ("损失上千万元", "10000000", "CNY"),
+        ("昨天晚上万达店的收银系统挂了，营业额损失了大概两千块", "2000", "CNY"),  # not 晚上+万
         ("三万多", "30000", "CNY"),
         ("三万余元", "30000", "CNY"),
         ("两千多美元", "2000", "USD"),  # the hedge no longer hides the currency
@@ -80,6 +84,8 @@ from claims.case import Money
         ("ten dollars", "10", "USD"),
         ("5 grand", "5000", "CNY"),
         ("two grand", "2000", "CNY"),
+        ("it cost us two grand", "2000", "CNY"),
+        ("two hundred dollars", "200", "USD"),
         ("we paid our client 8 grand in penalties plus 2k in overtime", "8000", "CNY"),
     ],
 )
@@ -123,6 +129,15 @@ def test_default_currency_applies_to_bare_numbers_only() -> None:
         "多少钱",
         "系统一直登不上",
         "grand opening",
+        "it was a grand opening",
+        "a grand total of three outages",
+        "two hundred of them failed",  # no currency, no scale: a count, not money
+        # 上 of 晚上/马上/线上/加上/早上 before 万达/万一 is no "up to ten thousand"
+        "昨天晚上万达店的收银系统挂了",
+        "马上万一出问题",
+        "线上万一再挂怎么办",
+        "加上万达那边",
+        "早上万达店挂了",
     ],
 )
 def test_non_money_is_none(text: str) -> None:

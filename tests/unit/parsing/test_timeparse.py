@@ -88,6 +88,17 @@ def at(month: int, day: int, hour: int = 0, minute: int = 0, year: int = 2026) -
         ("yesterday", at(11, 20)),  # a date alone is 00:00
         ("昨天", at(11, 20)),
         ("ＩＳＯ：２０２６－１１－２０　１４：００", at(11, 20, 14)),  # full-width
+        ("10点五", at(11, 20, 10, 5)),  # as "10点5"
+        ("10点5", at(11, 20, 10, 5)),
+        ("十点五十", at(11, 20, 10, 50)),
+        # a day word wins over a day of the month; numbered things are no days
+        ("2号服务器从昨天下午3点宕机", at(11, 20, 15)),
+        ("3号节点昨天挂了", at(11, 20)),
+        ("the 2nd and 3rd servers went down yesterday", at(11, 20)),
+        ("十一号", at(11, 11)),
+        ("10日", at(11, 10)),
+        ("the 14th, around 9pm", at(11, 14, 21)),
+        ("down on the 2nd and back on the 3rd", at(11, 2)),  # "and" after a preposition
     ],
 )
 def test_parse_datetime(text: str, expected: datetime) -> None:
@@ -118,10 +129,9 @@ EVENING = datetime(2026, 11, 21, 18, 0, tzinfo=SH)  # the same Saturday at 18:00
         ("早上", at(11, 21, 8)),
         ("上午", at(11, 21, 9)),
         ("下午", at(11, 21, 15)),
-        ("傍晚", at(11, 21, 18)),  # equal to now is not future
-        ("晚上", at(11, 20, 20)),  # today's evening is still ahead -> yesterday's
+        ("傍晚", at(11, 21, 17)),  # 18:00 would be now itself: the whole hour before it
+        ("晚上", at(11, 21, 17)),  # evening has begun: neither a future 20:00 nor yesterday's
         ("凌晨", at(11, 21, 3)),
-        ("深夜", at(11, 20, 23)),
         ("昨天早上", at(11, 20, 8)),
         ("昨天上午", at(11, 20, 9)),
         ("昨天下午", at(11, 20, 15)),
@@ -133,15 +143,18 @@ EVENING = datetime(2026, 11, 21, 18, 0, tzinfo=SH)  # the same Saturday at 18:00
         ("周五晚上", at(11, 20, 20)),
         ("morning", at(11, 21, 9)),
         ("afternoon", at(11, 21, 15)),
-        ("evening", at(11, 20, 20)),
-        ("night", at(11, 20, 22)),
+        ("evening", at(11, 21, 17)),
+        ("night", at(11, 21, 17)),
         ("noon", at(11, 21, 12)),
         ("midnight", at(11, 21, 0)),
         ("yesterday morning", at(11, 20, 9)),
         ("yesterday afternoon", at(11, 20, 15)),
         ("last night", at(11, 20, 22)),
-        ("tonight", EVENING),  # the guessed 22:00 is capped at now: evening has begun
-        ("今晚", EVENING),
+        ("tonight", at(11, 21, 17)),  # the guessed 22:00 is capped before now: evening began
+        ("今晚", at(11, 21, 17)),
+        # a later lone 早/晚 does not undo the part of day already said
+        ("昨晚很晚才发现", at(11, 20, 20)),
+        ("今早很早就挂了", at(11, 21, 8)),
         ("all morning", at(11, 21, 9)),
         ("官网瘫痪了一上午", at(11, 21, 9)),  # 一上午 is not 一下 + 午
         # a said clock time wins over the part of the day
@@ -190,6 +203,9 @@ EVENING = datetime(2026, 11, 21, 18, 0, tzinfo=SH)  # the same Saturday at 18:00
         ("上周", at(11, 9)),
         ("上个月", at(10, 1)),
         ("last month", at(10, 1)),
+        # a stated year datetime can hold
+        ("2025年2月底", at(2, 28, year=2025)),
+        ("end of December 2025", at(12, 31, year=2025)),
         # 一直/一下 after a clock time are words, not minutes
         ("8点一直", at(11, 21, 8)),
         ("昨天早上8点一直登不上", at(11, 20, 8)),
@@ -228,6 +244,25 @@ def test_parse_datetime_parts_of_days_and_months(text: str, expected: datetime) 
         "the 5th floor",
         "2月30日",
         "13月5日",
+        "2号服务器宕机了",
+        "3号节点",
+        "1号机房",
+        "2号数据库",
+        "5号网关",
+        "the 2nd and 3rd servers went down",
+        "the 2nd, 3rd and 5th servers",
+        "持续了10日",
+        "历时3日",
+        "双十一号",
+        "双11号那天",
+        # no exception for a year or span datetime cannot hold
+        "0000年2月底",
+        "early Feb 0000",
+        "9999年12月底",
+        "end of December 9999",
+        "0000-02-28",
+        "99999999个月前",
+        "9999999999 days ago",
     ],
 )
 def test_words_that_name_no_moment(text: str, now: datetime) -> None:
@@ -237,7 +272,8 @@ def test_words_that_name_no_moment(text: str, now: datetime) -> None:
 @pytest.mark.parametrize(
     ("text", "now", "expected"),
     [
-        ("今晚", at(11, 21, 19), at(11, 21, 19)),  # said at 19:00: not a future 20:00
+        ("今晚", at(11, 21, 19), at(11, 21, 18)),  # said at 19:00: not 20:00, not now itself
+        ("今晚", at(11, 21, 19, 30), at(11, 21, 19)),
         ("今晚", at(11, 21, 21), at(11, 21, 20)),
         ("今晚", NOW, at(11, 21, 20)),  # evening not begun at 10:00: future, as said
         ("this afternoon", NOW, at(11, 21, 15)),
@@ -248,6 +284,65 @@ def test_guessed_hour_is_capped_only_once_that_part_of_today_began(
     text: str, now: datetime, expected: datetime
 ) -> None:
     assert parse_datetime(text, now) == expected
+
+
+AFTERNOON = at(11, 21, 13, 10)  # the same Saturday at 13:10: the afternoon has begun
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "expected"),
+    [
+        # a begun part of today: the last whole hour before now, with or without a day word
+        ("今天下午", AFTERNOON, at(11, 21, 13)),
+        ("this afternoon", AFTERNOON, at(11, 21, 13)),
+        ("下午系统挂了", AFTERNOON, at(11, 21, 13)),  # not yesterday's 15:00
+        ("下午恢复了", AFTERNOON, at(11, 21, 13)),
+        # siblings: a part already past keeps its hour; a clock time still rolls back
+        ("今天上午", AFTERNOON, at(11, 21, 9)),
+        ("上午", AFTERNOON, at(11, 21, 9)),
+        ("昨天下午", AFTERNOON, at(11, 20, 15)),
+        ("下午3点", AFTERNOON, at(11, 20, 15)),
+        # not begun today and no day word: asked again, not silently yesterday's
+        ("晚上系统挂了", AFTERNOON, None),
+        ("晚上", NOW, None),
+        ("深夜", EVENING, None),
+        ("今晚", AFTERNOON, at(11, 21, 20)),  # with its day word: ahead, as said
+    ],
+)
+def test_guessed_hour_is_neither_now_nor_yesterdays(
+    text: str, now: datetime, expected: datetime | None
+) -> None:
+    assert parse_datetime(text, now) == expected
+
+
+@pytest.mark.parametrize("text", ["今天下午", "今晚", "傍晚", "this afternoon", "tonight", "凌晨"])
+@pytest.mark.parametrize("hour", range(24))
+def test_guessed_hour_is_never_now_itself(text: str, hour: int) -> None:
+    """``now`` itself reads as "until now" to the intake."""
+    for minute in (0, 10):
+        now = at(11, 21, hour, minute)
+        assert parse_datetime(text, now) != now
+
+
+MARCH_END = at(3, 31, 10)  # Tuesday 2026-03-31: last month, February, has no 29th-31st
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("上个月31号", None),
+        ("the 31st of last month", None),
+        ("上个月30号", None),
+        ("2月31号", None),
+        # siblings: days the month has
+        ("上个月28号", at(2, 28)),
+        ("the 28th of last month", at(2, 28)),
+        ("31号", at(3, 31)),
+        ("上个月", at(2, 1)),
+    ],
+)
+def test_a_day_the_month_lacks_is_none(text: str, expected: datetime | None) -> None:
+    assert parse_datetime(text, MARCH_END) == expected
 
 
 def test_time_without_date_rolls_back_only_when_in_future() -> None:
@@ -293,6 +388,15 @@ def test_is_future() -> None:
         ("昨天14:00至今", at(11, 20, 14), NOW),
         ("yesterday 9am until now", at(11, 20, 9), NOW),
         ("17:00-14:00", at(11, 20, 17), at(11, 20, 14)),  # kept; validate_interval flags it
+        ("2号服务器从昨天下午3点宕机到5点", at(11, 20, 15), at(11, 20, 17)),
+        # a bare day of the month shares the other end's month and year
+        ("12月10号到12号", at(12, 10, year=2025), at(12, 12, year=2025)),
+        ("10月3号到5号", at(10, 3), at(10, 5)),
+        ("11月3号到5号", at(11, 3), at(11, 5)),
+        ("上个月10号到12号", at(10, 10), at(10, 12)),
+        ("from the 10th to the 12th of last month", at(10, 10), at(10, 12)),
+        ("12号到15号", at(11, 12), at(11, 15)),
+        ("30号到2号", at(10, 30), at(11, 2)),  # not put before its start
         ("昨天9点", at(11, 20, 9), None),  # a single moment
         ("昨天早上8点一直到中午", at(11, 20, 8), at(11, 20, 12)),
         ("昨天从早上九点一直到下午五点", at(11, 20, 9), at(11, 20, 17)),
@@ -366,7 +470,7 @@ def test_parse_duration(text: str, expected: timedelta) -> None:
     assert parse_duration(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "hello", "11月", "5000元", "3点", "a m"])
+@pytest.mark.parametrize("text", ["", "hello", "11月", "5000元", "3点", "a m", "9999999999 days"])
 def test_parse_duration_none(text: str) -> None:
     assert parse_duration(text) is None
 
@@ -431,6 +535,11 @@ def test_correction_time_none() -> None:
         ("昨天下午", "今天3点", None),  # the clause has its own day
         ("昨天下午", "晚上8点", None),  # ... or its own part of day
         ("昨天下午", "3个用户", None),
+        # the clause may name the part of day the context left open or repeated
+        ("前天", "下午3点左右系统崩了", at(11, 19, 15)),
+        ("上周五", "下午三点左右", at(11, 13, 15)),
+        ("yesterday", "in the afternoon around 3", at(11, 20, 15)),
+        ("昨天下午", "下午4点", at(11, 20, 16)),
         ("昨天下午", "大概持续了3个小时", None),
     ],
 )
