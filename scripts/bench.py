@@ -291,7 +291,7 @@ class BaselineRasa:
     def __init__(self, model: Path) -> None:
         self.model = model
         self.port = free_port()
-        self.token = secrets.token_urlsafe(16)
+        self.token = secrets.token_hex(16)
         self.process: subprocess.Popen[bytes] | None = None
 
     @property

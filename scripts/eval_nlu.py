@@ -171,7 +171,7 @@ def free_port() -> int:
 
 
 def start_rasa(model: Path) -> tuple[subprocess.Popen[bytes], str, str]:
-    port, token = free_port(), secrets.token_urlsafe(16)
+    port, token = free_port(), secrets.token_hex(16)
     log = open(REPORTS / "nlu_eval_rasa.log", "wb")  # noqa: SIM115 - lives with the process
     process = subprocess.Popen(
         [str(ROOT / ".venv-rasa/bin/rasa"), "run", "--model", str(model), "--enable-api",

@@ -55,7 +55,7 @@ mkdir -p var
 if [ ! -f .env ]; then
   say "writing .env with fresh random tokens (kept out of git)"
   {
-    echo "RASA_TOKEN=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')"
-    echo "STAFF_API_TOKEN=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+    echo "RASA_TOKEN=$(.venv/bin/python -c 'import secrets; print(secrets.token_hex(32))')"
+    echo "STAFF_API_TOKEN=$(.venv/bin/python -c 'import secrets; print(secrets.token_hex(32))')"
   } > .env
 fi

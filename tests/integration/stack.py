@@ -34,8 +34,8 @@ class Stack:
     rasa_port: int = field(default_factory=free_port)
     actions_port: int = field(default_factory=free_port)
     gateway_port: int = field(default_factory=free_port)
-    rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
-    staff_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    rasa_token: str = field(default_factory=lambda: secrets.token_hex(16))
+    staff_token: str = field(default_factory=lambda: secrets.token_hex(16))
     extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
