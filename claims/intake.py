@@ -867,8 +867,11 @@ def _money(w: _Work) -> None:
         if money is None:
             continue
         slot = _money_slot_for(clause, req)
+        bare = not _any(_CURRENCY_HINT, clause)
+        if bare and parse_datetime(clause, w.now, w.zone) is not None:
+            continue  # "end of December 2025": the number is a year, not an amount
         if slot is None:
-            if not _any(_CURRENCY_HINT, clause):
+            if bare:
                 continue
             slot = "revenue_lost"
         if slot not in w.updates:

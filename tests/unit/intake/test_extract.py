@@ -260,6 +260,11 @@ def test_part_of_today_said_while_it_lasts(
          {"revenue_lost": cny("50000")}, ()),
         ("系统在2025年2月底宕机，损失5万元", "give_amount", "revenue_lost",
          {"started_at": "2025-02-28T00:00:00+08:00", "revenue_lost": cny("50000")}, ()),
+        # the year of a date is no amount, even when an amount was asked for
+        ("end of December 2025 the site went down, we lost 5000 yuan", "give_amount",
+         "revenue_lost",
+         {"started_at": "2025-12-31T00:00:00+08:00", "revenue_lost": cny("5000")}, ()),
+        ("2025", "give_amount", "revenue_lost", {"revenue_lost": cny("2025")}, ()),
     ],
 )  # fmt: skip
 def test_money_and_counts(
