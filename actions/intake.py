@@ -67,6 +67,20 @@ class ActionStartIntake(Action):
         return events + [SlotSet("intake_active", True)]
 
 
+def start_misheard_report(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> list[EventType] | None:
+    """Start the intake for a report the classifier took for something else.
+
+    `claims.intake` already read it as a report (its description is set this turn); the
+    dialogue still followed the misheard intent, so the form is started from here.
+    """
+    if not set_this_turn(tracker, "description") or tracker.active_loop_name:
+        return None
+    events = ActionStartIntake().run(dispatcher, tracker, domain)
+    return [*events, FollowupAction("incident_form")]
+
+
 class ActionHandleUnclear(Action):
     """Low NLU confidence: a message that plainly reports an incident still starts the
     intake (its facts were extracted already); anything else gets the fallback text."""
@@ -77,9 +91,9 @@ class ActionHandleUnclear(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if set_this_turn(tracker, "description") and not tracker.active_loop_name:
-            events = ActionStartIntake().run(dispatcher, tracker, domain)
-            return [*events, FollowupAction("incident_form")]
+        started = start_misheard_report(dispatcher, tracker, domain)
+        if started is not None:
+            return started
         dispatcher.utter_message(response="utter_default")
         return []
 
@@ -178,6 +192,9 @@ class ActionApplyCorrection(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         if not set_this_turn(tracker, "correction_note"):
+            started = start_misheard_report(dispatcher, tracker, domain)
+            if started is not None:
+                return started  # a first message that only sounded like a correction
             dispatcher.utter_message(response="utter_correction_not_understood")
             return []
         if tracker.get_slot("awaiting_confirmation"):

@@ -306,7 +306,7 @@ _LEAK_WORDS = re.compile(
 )
 _NEG_BEFORE = re.compile(
     r"(?:没有|沒有|没|沒|未|不是|不|无|無|\bno\b|\bnot\b|n't|\bnever\b|\bwithout\b|\bnothing\b)"
-    r"[^,.;!?，。；！？]{0,8}$",
+    r"[^,.;!?，。；！？]{0,20}$",
     re.IGNORECASE,
 )
 
@@ -562,7 +562,9 @@ def extract_updates(
 def _extract(message: IncomingMessage, slots: Mapping[str, Any], policy: Policy) -> Extraction:
     w = _Work(message, slots, policy)
     unheard_report = w.intent == "nlu_fallback" and not w.requested
-    if unheard_report and _plainly_an_incident(w):
+    # A "correction" before anything was said has nothing to correct: it is the report.
+    nothing_to_correct = w.intent == "correct_answer" and not _filled(w.slots.get("description"))
+    if (unheard_report or nothing_to_correct) and _plainly_an_incident(w):
         w.intent = "report_incident"
     if _is_skip_intent(w.intent) and not unheard_report:
         _answer_requested_only(w)
@@ -575,7 +577,9 @@ def _extract(message: IncomingMessage, slots: Mapping[str, Any], policy: Policy)
     yes_no = w.intent in ("affirm", "deny")
     if (not w.text and not message.entities and not yes_no) or _junk(w.text):
         return w.result()
-    if w.intent == "correct_answer" or _any(_CORRECTION_START, w.text):
+    if w.intent == "correct_answer" or (
+        _any(_CORRECTION_START, w.text) and w.intent != "report_incident"
+    ):
         note = _correction(w)
         return w.result(note)
 
@@ -917,7 +921,7 @@ def _counts(w: _Work) -> None:
 
 
 def _negated(text: str, start: int) -> bool:
-    return _any(_NEG_BEFORE, text[max(0, start - 12) : start])
+    return _any(_NEG_BEFORE, text[max(0, start - 28) : start])
 
 
 def _leak(w: _Work) -> None:
@@ -931,8 +935,8 @@ def _leak(w: _Work) -> None:
         w.updates["data_leaked"] = True
         if kinds:
             w.updates["leaked_data_kinds"] = _merge(w.slots.get("leaked_data_kinds"), kinds)
-    elif w.requested == "data_leaked" and leak_match is not None:
-        w.updates["data_leaked"] = False  # "没有泄露" / "nothing leaked"
+    elif leak_match is not None:
+        w.updates["data_leaked"] = False  # "没有泄露" / "no data was leaked", asked or not
     elif (
         w.requested == "leaked_data_kinds" and w.text and not w.strict
         and not _any(_QUESTION, w.text)

@@ -315,6 +315,17 @@ def test_an_old_correction_note_does_not_count(
     assert said(dispatcher) == [{"response": "utter_correction_not_understood"}]
 
 
+def test_a_first_message_heard_as_a_correction_starts_the_intake(
+    domain: DomainDict, dispatcher: CollectingDispatcher
+) -> None:
+    text = "our order system was down yesterday from 10am to 2pm"
+    t = tracker(domain, text, intent="correct_answer", slots={"description": text},
+                after=[SlotSet("description", text)])  # fmt: skip
+    events = ActionApplyCorrection().run(dispatcher, t, domain)
+    assert events == [SlotSet("intake_active", True), FollowupAction("incident_form")]
+    assert said(dispatcher) == [{"response": "utter_start_intake"}]
+
+
 # --------------------------------------------------------------------------- cancel
 
 

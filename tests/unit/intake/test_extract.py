@@ -471,3 +471,24 @@ def test_a_quoted_sql_attack_is_kept_as_the_description(policy: Policy) -> None:
     result = run(policy, text, "report_incident")
     assert result.updates["description"] == text
     assert result.updates["category"] == "security_breach"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["no data was leaked", "Our API was down for 2 hours, no customer data was leaked",
+     "没有任何客户数据被泄露", "数据没有泄露"],
+)
+def test_a_leak_ruled_out_unasked_is_recorded_as_no_leak(policy: Policy, text: str) -> None:
+    assert run(policy, text).updates.get("data_leaked") is False
+
+
+def test_a_report_heard_as_a_correction_is_still_a_report(policy: Policy) -> None:
+    text = "Our order system was down yesterday from 10am to 2pm and we lost 30,000 yuan"
+    fresh = run(policy, text, "correct_answer")
+    assert fresh.correction is None
+    assert fresh.updates["description"] == text
+    assert fresh.updates["category"] == "outage"
+    # Once there is a case, the same intent is a real correction.
+    later = run(policy, "actually it started at 8, not 10", "correct_answer",
+                slots={"description": "x", "started_at": "2026-11-20T10:00:00+08:00"})
+    assert later.correction is not None
