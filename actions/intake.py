@@ -82,9 +82,9 @@ def start_misheard_report(
 
 
 class ActionHandleUnclear(Action):
-    """Low NLU confidence, or no rule or story fits (it is also the core fallback): a
-    message that plainly reports an incident still starts the intake (its facts were
-    extracted already); anything else gets the fallback text."""
+    """Low NLU confidence, or an answer when no question was asked: a message that plainly
+    reports an incident still starts the intake (its facts were extracted already);
+    anything else gets the fallback text."""
 
     def name(self) -> str:
         return "action_handle_unclear"
