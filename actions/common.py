@@ -36,12 +36,9 @@ def message_time(tracker: Tracker) -> datetime:
 
 def incoming(tracker: Tracker) -> IncomingMessage:
     message = tracker.latest_message or {}
-    intent = (message.get("intent") or {}).get("name")
-    full = (message.get("response_selector") or {}).get(intent or "", {})
-    retrieval = ((full.get("response") or {}).get("intent_response_key")) if full else None
     return IncomingMessage(
         text=str(message.get("text") or ""),
-        intent=retrieval or intent,
+        intent=(message.get("intent") or {}).get("name"),
         entities=tuple(message.get("entities") or ()),
         requested_slot=tracker.get_slot("requested_slot"),
         now=message_time(tracker),

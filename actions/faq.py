@@ -1,5 +1,5 @@
-"""The compensation FAQ: the customer's own numbers when the chat has a case, else the
-generic answer the ResponseSelector picked.
+"""The compensation FAQ and small talk: the customer's own numbers when the chat has a case,
+else the generic answer of the topic `understanding.topics` picked.
 
 Thin glue: which topics get a tailored answer and what it says is `claims.faq_answers`.
 """
@@ -7,8 +7,6 @@ Thin glue: which topics get a tailored answer and what it says is `claims.faq_an
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -20,25 +18,13 @@ from actions.common import language_of, message_time, policy
 from claims.case import Case
 from claims.faq_answers import TAILORED, answer_from_case
 from claims.intake import case_from_slots
+from understanding.topics import topic_of
 
 logger = logging.getLogger(__name__)
 
-# Below this ResponseSelector confidence the question is more likely one we have no answer
-# for than a rare phrasing of a topic: the fallback (with its offer of a person) beats a
-# wrong answer. Tuned on the held-out sets with `scripts/eval_nlu.py`, which applies it too.
-MIN_TOPIC_CONFIDENCE = 0.15
-
-
-def faq_topic(parse: Mapping[str, Any]) -> str | None:
-    """The FAQ topic the ResponseSelector chose for a parsed message, if it is sure enough."""
-    selector = parse.get("response_selector") or {}
-    for key in ("faq", "default"):
-        response = (selector.get(key) or {}).get("response") or {}
-        full = str(response.get("intent_response_key") or "")
-        if full.startswith("faq/"):
-            confidence = float(response.get("confidence") or 0.0)
-            return full.split("/", 1)[1] if confidence >= MIN_TOPIC_CONFIDENCE else None
-    return None
+def faq_topic(text: str) -> str | None:
+    """The FAQ topic of a message Rasa classified as `faq`, if one plausibly matches."""
+    return topic_of("faq", text)
 
 
 def conversation_case(tracker: Tracker) -> tuple[Case, bool] | None:
@@ -65,7 +51,7 @@ class ActionAnswerFaq(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        topic = faq_topic(tracker.latest_message or {})
+        topic = faq_topic(str((tracker.latest_message or {}).get("text") or ""))
         if topic is None:
             dispatcher.utter_message(response="utter_default")
             return []
@@ -83,4 +69,18 @@ class ActionAnswerFaq(Action):
                 dispatcher.utter_message(text=text)
                 return []
         dispatcher.utter_message(response=f"utter_faq/{topic}")
+        return []
+
+
+class ActionAnswerChitchat(Action):
+    """Small talk (who are you, opening hours, ...); an unplaceable remark gets the fallback."""
+
+    def name(self) -> str:
+        return "action_answer_chitchat"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        topic = topic_of("chitchat", str((tracker.latest_message or {}).get("text") or ""))
+        dispatcher.utter_message(response=f"utter_chitchat/{topic}" if topic else "utter_default")
         return []

@@ -29,7 +29,7 @@ from typing import Any
 import httpx
 import yaml
 
-from actions.faq import faq_topic
+from understanding.topics import topic_of
 
 ROOT = Path(__file__).resolve().parent.parent
 HELDOUT = ROOT / "tests" / "nlu"
@@ -82,17 +82,13 @@ def load_examples() -> list[Example]:
 
 def predicted_intent(parse: dict[str, Any]) -> str:
     """What the bot does with the message: the intent, the retrieval topic, or the fallback
-    when `action_answer_faq` finds the FAQ topic too unsure to answer."""
+    when `understanding.topics` finds no plausible FAQ topic (as `action_answer_faq` does)."""
     name = str((parse.get("intent") or {}).get("name") or "")
-    if name == "faq":
-        topic = faq_topic(parse)
-        return f"faq/{topic}" if topic else "nlu_fallback"
     if name in RETRIEVAL:
-        selector = parse.get("response_selector") or {}
-        for key in (name, "default"):
-            response = (selector.get(key) or {}).get("response") or {}
-            if response.get("intent_response_key"):
-                return str(response["intent_response_key"])
+        topic = topic_of(name, str(parse.get("text") or ""))
+        if topic:
+            return f"{name}/{topic}"
+        return "nlu_fallback" if name == "faq" else name
     return name
 
 

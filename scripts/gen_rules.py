@@ -20,7 +20,7 @@ FORMS = ["incident_form", "impact_form", "liability_form", "evidence_form", "con
 # intent -> the bot's answer; afterwards the form asks its pending question again.
 DIGRESSIONS = {
     "faq": ["action_answer_faq"],
-    "chitchat": ["utter_chitchat"],
+    "chitchat": ["action_answer_chitchat"],
     "challenge_bot": ["utter_iamabot"],
     "change_language": ["utter_language_changed"],
     "out_of_scope": ["utter_out_of_scope"],

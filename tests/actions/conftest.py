@@ -78,7 +78,6 @@ def tracker(
     metadata: Mapping[str, Any] | None = None,
     active_loop: str | None = None,
     requested_slot: str | None = None,
-    retrieval: str | None = None,
     sender_id: str = SENDER,
     before: Sequence[Mapping[str, Any]] = (),
     after: Sequence[Mapping[str, Any]] = (),
@@ -100,10 +99,6 @@ def tracker(
         "metadata": dict(metadata or {}),
         "intent_ranking": [{"name": intent, "confidence": 0.97}] if intent else [],
     }
-    if retrieval and intent:
-        latest["response_selector"] = {
-            intent: {"response": {"intent_response_key": retrieval, "confidence": 0.9}}
-        }
     ts = at.timestamp()
     events: list[dict[str, Any]] = [
         {"event": "action", "name": "action_session_start", "timestamp": ts - 600},

@@ -1,4 +1,8 @@
-"""action_answer_faq: the case's own numbers when the chat has a case, else utter_faq/<topic>."""
+"""action_answer_faq: the case's own numbers when the chat has a case, else utter_faq/<topic>.
+
+The topic comes from the question's words (`understanding.topics`), so each test asks a
+question of the topic it is about.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import store
 from actions.common import policy
-from actions.faq import ActionAnswerFaq
+from actions.faq import ActionAnswerChitchat, ActionAnswerFaq
 from claims.case import Stage
 from claims.faq_answers import answer_from_case
 
@@ -24,8 +28,15 @@ FACTS = {
 Said = tuple[list[object], list[dict[str, object]]]
 
 
+QUESTIONS = {
+    "how_much_compensation": "我这个能赔多少？",
+    "how_long_overall": "how long does the whole claim take?",
+    "force_majeure": "不可抗力造成的故障也能赔吗？",
+}
+
+
 def ask(domain: DomainDict, topic: str, **kw: object) -> Said:
-    t = tracker(domain, "我这个能赔多少？", intent="faq", retrieval=f"faq/{topic}", **kw)
+    t = tracker(domain, QUESTIONS[topic], intent="faq", **kw)
     dispatcher = CollectingDispatcher()
     events = ActionAnswerFaq().run(dispatcher, t, domain)
     return events, said(dispatcher)
@@ -94,8 +105,22 @@ def test_a_broken_case_store_falls_back_to_the_generic_answer(
 
 
 def test_an_unsure_topic_gets_the_fallback_not_a_guess(domain: DomainDict) -> None:
-    t = tracker(domain, "谁画了蒙娜丽莎", intent="faq", retrieval="faq/liability_share")
-    t.latest_message["response_selector"]["faq"]["response"]["confidence"] = 0.1
+    t = tracker(domain, "谁画了蒙娜丽莎", intent="faq")
     dispatcher = CollectingDispatcher()
     assert ActionAnswerFaq().run(dispatcher, t, domain) == []
     assert said(dispatcher) == [{"response": "utter_default"}]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("你叫什么名字", {"response": "utter_chitchat/ask_name"}),
+     ("are you free to use?", {"response": "utter_chitchat/ask_is_free"}),
+     ("嗯？", {"response": "utter_default"})],
+)
+def test_small_talk_is_answered_by_its_topic(
+    domain: DomainDict, text: str, expected: dict[str, str]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker(domain, text, intent="chitchat")
+    assert ActionAnswerChitchat().run(dispatcher, t, domain) == []
+    assert said(dispatcher) == [expected]

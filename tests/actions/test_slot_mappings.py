@@ -191,7 +191,7 @@ async def test_the_next_answer_updates_the_same_draft(domain: DomainDict) -> Non
 async def test_a_digression_sets_nothing(domain: DomainDict) -> None:
     ref = seed_case(OUTAGE)
     t = tracker(
-        domain, "我想问一下赔偿一般要多久？", intent="faq", retrieval="faq/how_long_overall",
+        domain, "我想问一下赔偿一般要多久？", intent="faq",
         slots={**OUTAGE, "case_reference": ref}, active_loop="incident_form",
         requested_slot="started_at",
     )  # fmt: skip

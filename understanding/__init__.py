@@ -1,0 +1,1 @@
+"""Text → facts: what a customer's words say, kept apart from the rules in `claims/`."""
