@@ -15,7 +15,7 @@ HOURS_STEP = Decimal("0.01")
 
 def round_share(share: Decimal) -> Decimal:
     """A liability share as the rules use it: 0..1 in steps of 0.01 %."""
-    return share.quantize(SHARE_STEP, rounding=ROUND_HALF_UP)
+    return share.quantize(SHARE_STEP, rounding=ROUND_HALF_UP).normalize()
 
 
 def round_hours(hours: Decimal) -> Decimal:
@@ -25,8 +25,7 @@ def round_hours(hours: Decimal) -> Decimal:
 
 def number(value: Decimal) -> str:
     """A plain decimal without trailing zeros or exponent: 12.50 → 12.5, 1E+2 → 100."""
-    text = f"{value.normalize():f}"
-    return text
+    return f"{value.normalize():f}"
 
 
 def percent(rate: Decimal) -> str:

@@ -7,6 +7,7 @@ The file is validated on load and turned into frozen, typed objects. Loading is 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from collections.abc import Mapping
@@ -687,11 +688,7 @@ def parse_policy(data: Any, source: str = "<dict>") -> Policy:
     if missing_ev:
         raise _fail("evidence_names", f"missing kinds: {', '.join(missing_ev)}")
     personal = _map(_get(root, "personal_data", ""), "personal_data")
-    try:
-        traced = tuple(trace_numbers(root))
-    except SourceError as exc:
-        raise PolicyError(str(exc)) from None
-    return Policy(
+    policy = Policy(
         version=_str(_get(root, "version", ""), "version"),
         currency=Money(Decimal(0), _str(root.get("currency", "CNY"), "currency")).currency,
         categories=_categories(_get(root, "categories", "")),
@@ -717,9 +714,13 @@ def parse_policy(data: Any, source: str = "<dict>") -> Policy:
         escalation_text=_bi_map(_get(root, "escalation_text", ""), "escalation_text",
                                 ESCALATION_RULES),
         methods=_bi_map(_get(root, "methods", ""), "methods", METHOD_KEYS),
-        number_sources=traced,
         source=source,
     )
+    try:
+        traced = tuple(trace_numbers(root))
+    except SourceError as exc:
+        raise PolicyError(str(exc)) from None
+    return dataclasses.replace(policy, number_sources=traced)
 
 
 def policy_path(path: Path | str | None = None) -> Path:
