@@ -20,39 +20,40 @@ ONE = Decimal(1)
 MONEY_FIELDS = ("monthly_fee", "hourly_revenue", "hourly_staff_cost", "contract_cap")
 
 
+def _number(field: str, value: Any, what: str) -> Decimal:
+    try:
+        return to_decimal(value)
+    except (TypeError, ValueError) as exc:
+        raise ClaimsValidationError(field, f"not {what}: {value!r}") from exc
+
+
+def _within(field: str, value: Decimal, maximum: Decimal, unit: str = "") -> None:
+    if value < 0:
+        raise ClaimsValidationError(field, f"must not be negative, got {value}")
+    if value > maximum:
+        raise ClaimsValidationError(field, f"must be at most {maximum}{unit}")
+
+
+def check_amount(policy: Policy, field: str, amount: Decimal) -> None:
+    _within(field, amount, policy.limits.max_amount)
+
+
+def check_hours(policy: Policy, field: str, hours: Decimal) -> None:
+    _within(field, hours, Decimal(policy.limits.max_downtime_hours), " hours")
+
+
 def parse_amount(policy: Policy, field: str, value: Any) -> Decimal:
     """A money amount from user input: a finite, non-negative number within the limit."""
-    try:
-        amount = to_decimal(value)
-    except (TypeError, ValueError) as exc:
-        raise ClaimsValidationError(field, f"not an amount: {value!r}") from exc
+    amount = _number(field, value, "an amount")
     check_amount(policy, field, amount)
     return amount
 
 
-def check_amount(policy: Policy, field: str, amount: Decimal) -> None:
-    if amount < 0:
-        raise ClaimsValidationError(field, f"must not be negative, got {amount}")
-    if amount > policy.limits.max_amount:
-        raise ClaimsValidationError(field, f"must be at most {policy.limits.max_amount}")
-
-
 def parse_hours(policy: Policy, field: str, value: Any) -> Decimal:
     """A duration in hours from user input: non-negative and within the limit."""
-    try:
-        hours = to_decimal(value)
-    except (TypeError, ValueError) as exc:
-        raise ClaimsValidationError(field, f"not a number of hours: {value!r}") from exc
+    hours = _number(field, value, "a number of hours")
     check_hours(policy, field, hours)
     return hours
-
-
-def check_hours(policy: Policy, field: str, hours: Decimal) -> None:
-    if hours < 0:
-        raise ClaimsValidationError(field, f"must not be negative, got {hours}")
-    if hours > policy.limits.max_downtime_hours:
-        raise ClaimsValidationError(
-            field, f"must be at most {policy.limits.max_downtime_hours} hours")
 
 
 def check_count(field: str, value: int, low: int, high: int) -> None:
