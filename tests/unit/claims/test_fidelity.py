@@ -382,3 +382,35 @@ def test_texts_use_customer_facing_labels(capsys: pytest.CaptureFixture[str], ar
                                           lang: str) -> None:
     code, out, _ = run(capsys, "explain", *argv, "--lang", lang)
     assert code == 0 and not CODE.findall(out), CODE.findall(out)
+
+
+# --- the documented examples are what the code prints ------------------------------------
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _examples(text: str) -> list[tuple[list[str], str]]:
+    """Each ```sh block running ``python -m claims`` with the prose after it."""
+    out = []
+    for block in re.finditer(r"```sh\n(.*?)```(.*?)(?=```sh|\Z)", text, re.S):
+        command = block.group(1).replace("\\\n", " ")
+        if "-m claims estimate" in command:
+            argv = command.split("-m claims", 1)[1].split()
+            out.append((argv, block.group(2)))
+    return out
+
+
+@pytest.mark.parametrize("doc", ["docs/compensation.md", "README.md"])
+def test_documented_examples_match_the_output(capsys: pytest.CaptureFixture[str],
+                                              doc: str) -> None:
+    examples = _examples((ROOT / doc).read_text("utf-8"))
+    assert examples
+    for argv, prose in examples:
+        code, out, _ = run(capsys, *argv)
+        assert code == 0
+        expected = re.search(r"Expected: ([\d,.]+) CNY", out)
+        assert expected is not None
+        amount = expected.group(1).removesuffix(".00")
+        assert amount in prose, (argv, amount)
+        total = re.search(r"Expected time to payment: (\d+–\d+) days", out)
+        assert total is not None and total.group(1) in prose, (argv, total)
