@@ -703,27 +703,8 @@ class Case:
                                         f"expected a JSON object, got {type(data).__name__}")
         currency = _read("currency",
                          lambda: Money(Decimal(0), str(data.get("currency", "CNY"))).currency)
-        customer = data.get("customer") or {}
-        if not isinstance(customer, dict):
-            raise ClaimsValidationError("customer", "expected an object")
-
-        def text(key: str) -> str | None:
-            value = customer.get(key, data.get(f"customer_{key}"))
-            return None if value is None else str(value)
-
-        def items(key: str, convert: Callable[[Any], T]) -> list[T]:
-            raw = data.get(key, [])
-            if not isinstance(raw, list):
-                raise ClaimsValidationError(key, "expected a list")
-            return [_read(f"{key}[{i}]", functools.partial(convert, v))
-                    for i, v in enumerate(raw)]
-
-        def one(key: str, convert: Callable[[Any], T], default: Any = None) -> T:
-            return _read(key, lambda: convert(data.get(key, default)))
-
-        def money(key: str) -> Money | None:
-            return one(key, lambda v: _money_or_none(v, currency))
-
+        f = _Fields(data, currency)
+        text, items, one, money = f.customer, f.items, f.one, f.money
         leak = data.get("data_leak")
         return _read("case", lambda: cls(
             reference=one("reference", _opt_str),
@@ -762,6 +743,34 @@ class Case:
             misunderstandings=one("misunderstandings", _whole, 0),
             vulnerable=bool(data.get("vulnerable", False)),
         ))
+
+
+class _Fields:
+    """Reads the fields of a case dict, each conversion wrapped to name its field."""
+
+    def __init__(self, data: dict[str, Any], currency: str) -> None:
+        self.data = data
+        self.currency = currency
+        customer = data.get("customer") or {}
+        if not isinstance(customer, dict):
+            raise ClaimsValidationError("customer", "expected an object")
+        self.customer_data: dict[str, Any] = customer
+
+    def customer(self, key: str) -> str | None:
+        value = self.customer_data.get(key, self.data.get(f"customer_{key}"))
+        return None if value is None else str(value)
+
+    def items(self, key: str, convert: Callable[[Any], T]) -> list[T]:
+        raw = self.data.get(key, [])
+        if not isinstance(raw, list):
+            raise ClaimsValidationError(key, "expected a list")
+        return [_read(f"{key}[{i}]", functools.partial(convert, v)) for i, v in enumerate(raw)]
+
+    def one(self, key: str, convert: Callable[[Any], T], default: Any = None) -> T:
+        return _read(key, functools.partial(convert, self.data.get(key, default)))
+
+    def money(self, key: str) -> Money | None:
+        return self.one(key, lambda v: _money_or_none(v, self.currency))
 
 
 def _read(field: str, convert: Callable[[], T]) -> T:
