@@ -317,6 +317,8 @@ def test_no_interruption_assumptions_for_leaks_and_recalls(policy: Policy,
     rules = {r.rule for r in (*est.assumptions, *est.sensitivities)}
     assert not rules & {"no_monthly_fee", "no_downtime", "give_monthly_fee", "give_times",
                         "uptime_from_downtime"}
+    # a recall still needs the fee for its extra compensation, and says so in its own words
+    assert ("no_monthly_fee_recall" in rules) is (category == Category.RELEASE_RECALL)
 
 
 @pytest.mark.parametrize(("proven", "asks_for_proof"), [(True, False), (False, True)])
