@@ -31,7 +31,7 @@ def broken(raw: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
 
 def test_shipped_policy_loads() -> None:
     policy = load_policy()
-    assert policy.version == "2024.11-1"
+    assert policy.version == "2026.12-1"
     assert policy.compensation.cap_months == 12
 
 
