@@ -62,9 +62,7 @@ def assess_case(policy: Policy, case: Case, *, now: datetime, text: str = "") ->
         case.sub_type = case.sub_type or classification.sub_type
     liability = assess_liability(policy, case.liability)
     estimate = estimate_compensation(policy, case, liability=liability, now=now)
-    durations = estimate_case_durations(
-        policy, case, amount=estimate.expected, sla_credit_only=estimate.is_sla_credit_only()
-    )
+    durations = estimate_case_durations(policy, case, estimate=estimate)
     escalation = assess_escalation(policy, case, text=text)
     case.priority = escalation.priority
     return Assessment(

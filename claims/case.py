@@ -8,12 +8,15 @@ through JSON-safe values (Decimal as string, datetimes as ISO 8601).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
+from claims.errors import ClaimsValidationError
 from claims.stages import (
     NEEDS_REASON,
     InvalidTransition,
@@ -21,6 +24,10 @@ from claims.stages import (
     allowed_next,
     check_transition,
 )
+
+T = TypeVar("T")
+#: What a malformed JSON value can raise while it is converted.
+CONVERSION_ERRORS = (ValueError, TypeError, KeyError, AttributeError, ArithmeticError)
 
 __all__ = [
     "Case",
@@ -541,20 +548,21 @@ class Case:
 
     def __post_init__(self) -> None:
         if self.language not in ("zh", "en"):
-            raise ValueError(f"language must be zh or en, got {self.language!r}")
+            raise ClaimsValidationError("language", f"must be zh or en, got {self.language!r}")
         if self.category is not None:
-            self.category = Category(self.category)
-        self.stage = Stage(self.stage)
-        self.currency = Money(Decimal(0), self.currency).currency
+            raw_category: Any = self.category
+            self.category = _read("category", lambda: Category(raw_category))
+        self.stage = _read("stage", lambda: Stage(self.stage))
+        self.currency = _read("currency", lambda: Money(Decimal(0), self.currency).currency)
         if self.monthly_uptime is not None:
-            self.monthly_uptime = to_decimal(self.monthly_uptime)
+            self.monthly_uptime = _read("monthly_uptime", lambda: to_decimal(self.monthly_uptime))
             if not Decimal(0) <= self.monthly_uptime <= Decimal(100):
-                raise ValueError("monthly_uptime is a percentage between 0 and 100")
+                raise ClaimsValidationError("monthly_uptime", "is a percentage between 0 and 100")
         for name in ("people_idle", "customers_affected", "misunderstandings"):
             if getattr(self, name) < 0:
-                raise ValueError(f"{name} cannot be negative")
+                raise ClaimsValidationError(name, "cannot be negative")
         if self.parties < 1:
-            raise ValueError("parties must be at least 1")
+            raise ClaimsValidationError("parties", f"must be at least 1, got {self.parties}")
 
     # -- derived facts -------------------------------------------------------------
 
@@ -685,45 +693,104 @@ class Case:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Case:
-        """Inverse of :meth:`to_dict`; also accepts flat ``customer_*`` keys."""
-        currency = str(data.get("currency", "CNY"))
-        customer = data.get("customer") or {}
+    def from_dict(cls, data: Any) -> Case:
+        """Inverse of :meth:`to_dict`; also accepts flat ``customer_*`` keys.
+
+        Anything malformed raises :class:`ClaimsValidationError` naming the field.
+        """
+        if not isinstance(data, dict):
+            raise ClaimsValidationError("case",
+                                        f"expected a JSON object, got {type(data).__name__}")
+        currency = _read("currency",
+                         lambda: Money(Decimal(0), str(data.get("currency", "CNY"))).currency)
+        f = _Fields(data, currency)
+        text, items, one, money = f.customer, f.items, f.one, f.money
         leak = data.get("data_leak")
-        uptime = data.get("monthly_uptime")
-        return cls(
-            reference=data.get("reference"),
-            customer_name=customer.get("name", data.get("customer_name")),
-            customer_company=customer.get("company", data.get("customer_company")),
-            customer_email=customer.get("email", data.get("customer_email")),
-            customer_phone=customer.get("phone", data.get("customer_phone")),
+        return _read("case", lambda: cls(
+            reference=one("reference", _opt_str),
+            customer_name=text("name"),
+            customer_company=text("company"),
+            customer_email=text("email"),
+            customer_phone=text("phone"),
             language=str(data.get("language", "zh")),
-            category=data.get("category"),
-            sub_type=data.get("sub_type"),
+            category=one("category", lambda v: None if v is None else Category(v)),
+            sub_type=one("sub_type", _opt_str),
             description=str(data.get("description", "")),
-            affected_systems=[str(s) for s in data.get("affected_systems", [])],
-            timeline=[TimelineEntry.from_dict(e) for e in data.get("timeline", [])],
-            losses=[LossItem.from_dict(x, currency) for x in data.get("losses", [])],
-            evidence=[EvidenceRef.from_dict(e) for e in data.get("evidence", [])],
-            liability=LiabilityFacts.from_dict(data.get("liability")),
-            data_leak=None if leak is None else DataLeak.from_dict(leak),
-            stage=Stage(data.get("stage", "reported")),
-            stage_history=[StageChange.from_dict(c) for c in data.get("stage_history", [])],
+            affected_systems=items("affected_systems", str),
+            timeline=items("timeline", TimelineEntry.from_dict),
+            losses=items("losses", lambda x: LossItem.from_dict(x, currency)),
+            evidence=items("evidence", EvidenceRef.from_dict),
+            liability=one("liability", LiabilityFacts.from_dict),
+            data_leak=None if leak is None else one("data_leak", DataLeak.from_dict),
+            stage=one("stage", Stage, "reported"),
+            stage_history=items("stage_history", StageChange.from_dict),
             currency=currency,
-            monthly_fee=_money_or_none(data.get("monthly_fee"), currency),
-            hourly_revenue=_money_or_none(data.get("hourly_revenue"), currency),
-            hourly_staff_cost=_money_or_none(data.get("hourly_staff_cost"), currency),
-            contract_cap=_money_or_none(data.get("contract_cap"), currency),
-            monthly_uptime=None if uptime is None else to_decimal(str(uptime)),
-            people_idle=int(data.get("people_idle", 0)),
-            customers_affected=int(data.get("customers_affected", 0)),
+            monthly_fee=money("monthly_fee"),
+            hourly_revenue=money("hourly_revenue"),
+            hourly_staff_cost=money("hourly_staff_cost"),
+            contract_cap=money("contract_cap"),
+            monthly_uptime=one("monthly_uptime",
+                               lambda v: None if v is None else to_decimal(str(v))),
+            people_idle=one("people_idle", _whole, 0),
+            customers_affected=one("customers_affected", _whole, 0),
             cross_border=bool(data.get("cross_border", False)),
-            parties=int(data.get("parties", 2)),
-            priority=int(data.get("priority", 0)),
-            escalations=[str(e) for e in data.get("escalations", [])],
+            parties=one("parties", _whole, 2),
+            priority=one("priority", _whole, 0),
+            escalations=items("escalations", str),
             mentions_litigation=bool(data.get("mentions_litigation", False)),
             mentions_regulator=bool(data.get("mentions_regulator", False)),
             requested_human=bool(data.get("requested_human", False)),
-            misunderstandings=int(data.get("misunderstandings", 0)),
+            misunderstandings=one("misunderstandings", _whole, 0),
             vulnerable=bool(data.get("vulnerable", False)),
-        )
+        ))
+
+
+class _Fields:
+    """Reads the fields of a case dict, each conversion wrapped to name its field."""
+
+    def __init__(self, data: dict[str, Any], currency: str) -> None:
+        self.data = data
+        self.currency = currency
+        customer = data.get("customer") or {}
+        if not isinstance(customer, dict):
+            raise ClaimsValidationError("customer", "expected an object")
+        self.customer_data: dict[str, Any] = customer
+
+    def customer(self, key: str) -> str | None:
+        value = self.customer_data.get(key, self.data.get(f"customer_{key}"))
+        return None if value is None else str(value)
+
+    def items(self, key: str, convert: Callable[[Any], T]) -> list[T]:
+        raw = self.data.get(key, [])
+        if not isinstance(raw, list):
+            raise ClaimsValidationError(key, "expected a list")
+        return [_read(f"{key}[{i}]", functools.partial(convert, v)) for i, v in enumerate(raw)]
+
+    def one(self, key: str, convert: Callable[[Any], T], default: Any = None) -> T:
+        return _read(key, functools.partial(convert, self.data.get(key, default)))
+
+    def money(self, key: str) -> Money | None:
+        return self.one(key, lambda v: _money_or_none(v, self.currency))
+
+
+def _read(field: str, convert: Callable[[], T]) -> T:
+    """Run one conversion; a malformed value becomes an error naming ``field``."""
+    try:
+        return convert()
+    except ClaimsValidationError:
+        raise
+    except CONVERSION_ERRORS as exc:
+        raise ClaimsValidationError(field, str(exc) or type(exc).__name__) from exc
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _whole(value: Any) -> int:
+    """A whole number from JSON: ints (or integral strings), never bools or fractions."""
+    if isinstance(value, bool):
+        raise TypeError("expected a whole number, got a bool")
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError(f"expected a whole number, got {value}")
+    return int(value)

@@ -86,7 +86,7 @@ def classify(
     kinds = [k for k in data_kinds if k]
     if kinds or leaked_records > 0:
         scores[Category.SECURITY_BREACH] += DATA_KIND_WEIGHT
-        label = ",".join(kinds) if kinds else f"{leaked_records} records"
+        label = ",".join(kinds) if kinds else str(leaked_records)
         reasons[Category.SECURITY_BREACH].append(f"personal_data:{label}")
     ranked = sorted(Category, key=lambda c: (-scores[c], list(Category).index(c)))
     best = ranked[0]

@@ -32,6 +32,7 @@ from claims.case import (
 from claims.categories import classify, classify_case
 from claims.compensation import estimate_compensation
 from claims.durations import estimate_case_durations
+from claims.errors import ClaimsValidationError
 from claims.escalation import assess_escalation
 from claims.evidence import evidence_checklist
 from claims.policy import Policy, PolicyError, load_policy
@@ -42,7 +43,9 @@ from claims.render import (
     render_estimate,
     render_evidence,
 )
+from claims.sources import explain_lines
 from claims.stages import Stage
+from claims.validation import check_count, parse_amount, parse_hours
 
 #: Fixed reference time for ``--downtime-hours`` so output does not depend on the clock.
 REFERENCE_TIME = datetime(2024, 1, 1, tzinfo=UTC)
@@ -52,27 +55,38 @@ class CliError(Exception):
     """Bad input on the command line; printed without a traceback."""
 
 
-def _loss(spec: str, currency: str) -> LossItem:
-    """``kind=amount`` or ``kind=amount:proven``."""
+PROVEN_FLAGS = {"proven": True, "yes": True, "true": True, "1": True,
+                "unproven": False, "no": False, "false": False, "0": False, "": False}
+
+
+def _loss(policy: Policy, spec: str, currency: str) -> LossItem:
+    """``kind=amount`` or ``kind=amount:proven`` (or ``:unproven``); anything else is an error."""
+    usage = f"--loss {spec!r}: expected kind=amount[:proven|:unproven]"
+    kind, sep, rest = spec.partition("=")
+    amount, _, flag = rest.partition(":")
     try:
-        kind, rest = spec.split("=", 1)
-        amount, _, flag = rest.partition(":")
-        return LossItem(LossKind(kind.strip()), Money(to_decimal(amount), currency),
-                        proven=flag.strip().lower() in ("proven", "yes", "true", "1"))
-    except (ValueError, TypeError) as exc:
+        loss_kind = LossKind(kind.strip())
+    except ValueError:
         known = ", ".join(k.value for k in LossKind)
-        raise CliError(f"--loss {spec!r}: expected kind=amount[:proven]; kinds: {known}") from exc
+        raise CliError(f"{usage}; kinds: {known}") from None
+    if not sep or flag.strip().lower() not in PROVEN_FLAGS:
+        raise CliError(f"{usage}; the flag after ':' must be proven or unproven")
+    value = parse_amount(policy, "--loss", amount)
+    return LossItem(loss_kind, Money(value, currency),
+                    proven=PROVEN_FLAGS[flag.strip().lower()])
 
 
-def _case_from_args(args: argparse.Namespace) -> Case:
-    if args.case:
-        raw = sys.stdin.read() if args.case == "-" else Path(args.case).read_text("utf-8")
-        try:
-            case = Case.from_dict(json.loads(raw))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise CliError(f"invalid case JSON: {exc}") from exc
-    else:
-        case = Case(currency=args.currency)
+def _read_case(path: str) -> Case:
+    raw = sys.stdin.read() if path == "-" else Path(path).read_text("utf-8")
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise CliError(f"invalid case JSON: {exc}") from exc
+    return Case.from_dict(data)
+
+
+def _case_from_args(policy: Policy, args: argparse.Namespace) -> Case:
+    case = _read_case(args.case) if args.case else Case(currency=args.currency)
     cur = case.currency
     if args.lang:
         case.language = args.lang
@@ -82,14 +96,18 @@ def _case_from_args(args: argparse.Namespace) -> Case:
         case.category = Category(args.category)
     if getattr(args, "stage", None):
         case.stage = Stage(args.stage)
-    if getattr(args, "monthly_fee", None) is not None:
-        case.monthly_fee = Money(to_decimal(args.monthly_fee), cur)
-    if getattr(args, "hourly_revenue", None) is not None:
-        case.hourly_revenue = Money(to_decimal(args.hourly_revenue), cur)
-    if getattr(args, "contract_cap", None) is not None:
-        case.contract_cap = Money(to_decimal(args.contract_cap), cur)
+    for flag in ("monthly_fee", "hourly_revenue", "contract_cap"):
+        if getattr(args, flag, None) is not None:
+            value = parse_amount(policy, "--" + flag.replace("_", "-"), getattr(args, flag))
+            setattr(case, flag, Money(value, cur))
+    _facts_from_args(policy, args, case)
+    return case
+
+
+def _facts_from_args(policy: Policy, args: argparse.Namespace, case: Case) -> None:
+    """Timeline, losses, evidence, leak and liability flags; each value checked."""
     if getattr(args, "downtime_hours", None) is not None:
-        hours = to_decimal(args.downtime_hours)
+        hours = parse_hours(policy, "--downtime-hours", args.downtime_hours)
         case.timeline = [e for e in case.timeline
                          if e.kind not in (TimelineKind.STARTED, TimelineKind.RESTORED)]
         case.timeline += [
@@ -98,13 +116,20 @@ def _case_from_args(args: argparse.Namespace) -> Case:
                           REFERENCE_TIME + timedelta(seconds=float(hours * 3600)), source="cli"),
         ]
     for spec in getattr(args, "loss", None) or []:
-        case.losses.append(_loss(spec, cur))
+        case.losses.append(_loss(policy, spec, case.currency))
     for kind in getattr(args, "have", None) or []:
         case.evidence.append(EvidenceRef(EvidenceKind(kind)))
-    if getattr(args, "records", None):
+    if getattr(args, "records", None) is not None:
+        check_count("--records", args.records, 0, policy.limits.max_records)
         case.data_leak = DataLeak(args.records, tuple(args.data_kind or ()))
     if getattr(args, "company_share", None) is not None:
-        case.liability = LiabilityFacts(company_share=to_decimal(args.company_share))
+        try:
+            share = to_decimal(args.company_share)
+        except (TypeError, ValueError) as exc:
+            raise CliError(f"--company-share: not a number: {args.company_share!r}") from exc
+        if not 0 <= share <= 1:
+            raise CliError(f"--company-share: must be between 0 and 1, got {share}")
+        case.liability = LiabilityFacts(company_share=share)
     for flag in ("customer_config_changed", "unsupported_hardware", "force_majeure",
                  "announced_maintenance"):
         if getattr(args, flag, False):
@@ -112,11 +137,11 @@ def _case_from_args(args: argparse.Namespace) -> Case:
     if getattr(args, "third_party", None):
         case.liability = LiabilityFacts.from_dict(
             {**case.liability.to_dict(), "third_party": args.third_party})
-    if getattr(args, "parties", None):
+    if getattr(args, "parties", None) is not None:
+        check_count("--parties", args.parties, 1, policy.limits.max_parties)
         case.parties = args.parties
     if getattr(args, "cross_border", False):
         case.cross_border = True
-    return case
 
 
 def _emit(args: argparse.Namespace, text: str, data: dict[str, Any]) -> None:
@@ -132,7 +157,7 @@ def _language(args: argparse.Namespace, case: Case | None = None) -> str:
 
 def cmd_classify(policy: Policy, args: argparse.Namespace) -> None:
     if args.case:
-        case = _case_from_args(args)
+        case = _case_from_args(policy, args)
         result = classify_case(policy, case, args.hint or ())
         lang = _language(args, case)
     else:
@@ -143,46 +168,42 @@ def cmd_classify(policy: Policy, args: argparse.Namespace) -> None:
 
 
 def cmd_estimate(policy: Policy, args: argparse.Namespace) -> None:
-    case = _case_from_args(args)
+    case = _case_from_args(policy, args)
     lang = _language(args, case)
     estimate = estimate_compensation(policy, case)
-    durations = estimate_case_durations(policy, case, amount=estimate.expected,
-                                        sla_credit_only=estimate.is_sla_credit_only())
+    durations = estimate_case_durations(policy, case, estimate=estimate)
     text = render_estimate(policy, estimate, lang) + "\n\n" + render_durations(
         policy, durations, lang)
     _emit(args, text, {"estimate": estimate.to_dict(), "durations": durations.to_dict()})
 
 
 def cmd_durations(policy: Policy, args: argparse.Namespace) -> None:
-    case = _case_from_args(args)
-    amount = None if args.amount is None else Money(to_decimal(args.amount), case.currency)
-    result = estimate_case_durations(policy, case, amount=amount,
-                                     sla_credit_only=args.sla_credit_only)
+    case = _case_from_args(policy, args)
+    result = estimate_case_durations(policy, case)
     _emit(args, render_durations(policy, result, _language(args, case)), result.to_dict())
 
 
 def cmd_evidence(policy: Policy, args: argparse.Namespace) -> None:
-    case = _case_from_args(args)
+    case = _case_from_args(policy, args)
     result = evidence_checklist(policy, case)
     _emit(args, render_evidence(policy, result, _language(args, case)), result.to_dict())
 
 
 def cmd_escalate(policy: Policy, args: argparse.Namespace) -> None:
-    case = _case_from_args(args)
+    case = _case_from_args(policy, args)
     result = assess_escalation(policy, case, text=args.message or "")
     _emit(args, render_escalation(policy, result, _language(args, case)), result.to_dict())
 
 
 def cmd_explain(policy: Policy, args: argparse.Namespace) -> None:
     """Everything at once: category, evidence, estimate, durations, escalation."""
-    case = _case_from_args(args)
+    case = _case_from_args(policy, args)
     lang = _language(args, case)
     cls = classify_case(policy, case)
     if case.category is None and cls.category is not None:
         case.category = cls.category
     estimate = estimate_compensation(policy, case)
-    durations = estimate_case_durations(policy, case, amount=estimate.expected,
-                                        sla_credit_only=estimate.is_sla_credit_only())
+    durations = estimate_case_durations(policy, case, estimate=estimate)
     checklist = evidence_checklist(policy, case)
     escalation = assess_escalation(policy, case)
     parts = [
@@ -201,6 +222,16 @@ def cmd_explain(policy: Policy, args: argparse.Namespace) -> None:
 
 def cmd_check_policy(policy: Policy, args: argparse.Namespace) -> None:
     print(f"ok: {policy.source} (version {policy.version})")
+
+
+def cmd_policy(policy: Policy, args: argparse.Namespace) -> None:
+    """The policy's version and, with ``--explain``, every number with its source."""
+    traced = list(policy.number_sources)
+    house = sum(1 for n in traced if n.source.startswith("house:"))
+    if args.explain:
+        print("\n".join(explain_lines(traced)))
+    print(f"{policy.source} (version {policy.version}): {len(traced)} numbers, "
+          f"{len(traced) - house} from the seeds, {house} house values, 0 without a source")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -251,13 +282,13 @@ def build_parser() -> argparse.ArgumentParser:
         common(p)
         facts(p)
         p.set_defaults(func=func)
-        if name == "durations":
-            p.add_argument("--amount")
-            p.add_argument("--sla-credit-only", action="store_true")
         if name == "escalate":
             p.add_argument("--message", help="latest customer message to scan for signals")
     p = sub.add_parser("check-policy", help="validate the policy file")
     p.set_defaults(func=cmd_check_policy)
+    p = sub.add_parser("policy", help="the policy's numbers and where each comes from")
+    p.add_argument("--explain", action="store_true", help="list every number with its source")
+    p.set_defaults(func=cmd_policy)
     return parser
 
 
@@ -266,7 +297,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         policy = load_policy(args.policy)
         args.func(policy, args)
-    except (PolicyError, CliError, ValueError, OSError) as exc:
+    except (PolicyError, CliError, ClaimsValidationError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from claims.case import Case, Money
+from claims.leak import leak_value
 from claims.losses import summarize_losses
 from claims.policy import Policy
+from claims.validation import validate_case
 
 MAX_PRIORITY = 100
 
@@ -75,7 +77,12 @@ def apply_signals(policy: Policy, case: Case, text: str) -> frozenset[str]:
 
 
 def assess_escalation(policy: Policy, case: Case, *, text: str = "") -> EscalationResult:
-    """Run every escalation rule on the case (and on ``text``, the latest message)."""
+    """Run every escalation rule on the case (and on ``text``, the latest message).
+
+    What the claim is worth counts the leaked records at their policy value (seed 003), so
+    a large leak with no claimed amount still reaches a person.
+    """
+    validate_case(policy, case)
     ep = policy.escalation
     signals = detect_signals(policy, text) if text else frozenset()
     fired: list[FiredRule] = []
@@ -90,10 +97,10 @@ def assess_escalation(policy: Policy, case: Case, *, text: str = "") -> Escalati
         fire("personal_data_leak", records=case.data_leak.records)
     threshold = ep.loss_thresholds.get(case.currency)
     if threshold is not None:
-        claimed = summarize_losses(case).claimed_total()
+        worth = summarize_losses(case).claimed_total() + leak_value(policy, case)
         limit = Money(threshold, case.currency)
-        if claimed >= limit:
-            fire("loss_over_threshold", amount=str(claimed), threshold=str(limit))
+        if worth >= limit:
+            fire("loss_over_threshold", amount=str(worth), threshold=str(limit))
     if case.mentions_litigation or "litigation" in signals:
         fire("litigation_mentioned")
     if case.mentions_regulator or "regulator" in signals:

@@ -7,6 +7,7 @@ The file is validated on load and turned into frozen, typed objects. Loading is 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from collections.abc import Mapping
@@ -24,6 +25,7 @@ from claims.case import (
     ThirdParty,
     to_decimal,
 )
+from claims.sources import NumberSource, SourceError, trace_numbers
 from claims.stages import Stage
 
 DEFAULT_POLICY_PATH = Path(__file__).with_name("policy.yaml")
@@ -43,6 +45,7 @@ LINE_RULES = frozenset(
         "regulatory_fine",
         "data_leak_economic",
         "data_leak_distress",
+        "data_leak_no_rate",
         "recall_extra",
     }
 )
@@ -54,12 +57,15 @@ TEXT_KEYS = frozenset(
         "category", "confidence", "unknown_category", "evidence_title", "evidence_missing",
         "evidence_present", "escalation_title", "priority", "no_escalation", "policy_version",
         "faq_case_header", "faq_draft_header", "faq_case_finished", "general_information_notice",
+        "methods", "recommended", "separate_heads", "no_payment", "time_to_decision",
+        "only_if_disputed", "only_if_unpaid", "possible_extra",
     }
 )
 ASSUMPTION_KEYS = frozenset(
     {
         "no_monthly_fee", "no_downtime", "uptime_from_downtime", "downtime_not_double_counted",
         "sla_not_owed", "excluded", "leak_currency", "cap_from_fee", "cap_default",
+        "no_monthly_fee_recall", "force_majeure",
     }
 )
 SENSITIVITY_KEYS = frozenset(
@@ -69,7 +75,8 @@ SENSITIVITY_KEYS = frozenset(
     }
 )
 DURATION_TEXT_KEYS = frozenset(
-    {"amount", "extra_party", "missing_evidence", "cross_border", "sla_fast_track", "terminal"}
+    {"amount", "extra_party", "missing_evidence", "cross_border", "sla_fast_track", "terminal",
+     "force_majeure", "excluded"}
 )
 ESCALATION_RULES = frozenset(
     {
@@ -82,6 +89,7 @@ ESCALATION_KEYWORD_KINDS = frozenset({"litigation", "regulator", "human", "vulne
 CUSTOMER_RULES = frozenset({"customer_config_changed", "unsupported_hardware",
                             "customer_ignored_notice"})
 EXCLUSIONS = frozenset({"force_majeure", "announced_maintenance"})
+METHOD_KEYS = frozenset({"sla_credit", "actual_loss", "free_service"})
 REMEDY_KEYS = frozenset(
     {"cash", "service_credit", "service_extension", "free_upgrade", "data_recovery",
      "renewal_discount", "technical_support"}
@@ -153,6 +161,14 @@ class CustomerRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Exclusion:
+    """What one exclusion does, stated explicitly: ``excludes`` means nothing is owed."""
+
+    excludes: bool
+    text: Bilingual
+
+
+@dataclass(frozen=True, slots=True)
 class LiabilityPolicy:
     customer_rules: Mapping[str, CustomerRule]
     max_customer_share: Decimal
@@ -160,8 +176,9 @@ class LiabilityPolicy:
     third_party_text: Bilingual
     third_party_names: Mapping[ThirdParty, Bilingual]
     company_default: Bilingual
+    company_rest: Bilingual
     explicit: Bilingual
-    exclusions: Mapping[str, Bilingual]
+    exclusions: Mapping[str, Exclusion]
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,8 +188,28 @@ class SlaTier:
 
 
 @dataclass(frozen=True, slots=True)
+class LeakRates:
+    """Per-record economic loss and distress in one currency."""
+
+    economic: Range3
+    distress: Range3
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds on inputs, checked by ``claims.validation`` before any arithmetic."""
+
+    max_amount: Decimal
+    max_downtime_hours: int
+    max_records: int
+    max_parties: int
+    max_people: int
+
+
+@dataclass(frozen=True, slots=True)
 class CompensationPolicy:
     month_hours: int
+    interruption_categories: frozenset[Category]
     sla_min_company_share: Decimal
     uptime_tiers: tuple[SlaTier, ...]
     hourly_credit_rate: Decimal
@@ -182,9 +219,7 @@ class CompensationPolicy:
     indirect_proven: Range3
     indirect_unproven: Range3
     indirect_cap_ratio: Decimal
-    leak_currency: str
-    leak_economic: Range3
-    leak_distress: Range3
+    leak_rates: Mapping[str, LeakRates]
     sensitive_multiplier: Decimal
     recall_extra: Range3
     cap_months: int
@@ -201,8 +236,9 @@ class AmountThreshold:
 class DurationPolicy:
     stages: Mapping[Stage, DayRange]
     payment: DayRange
+    sla_payment: DayRange
     fast_track_categories: frozenset[Category]
-    fast_track_skip: frozenset[Stage]
+    force_majeure_extra: DayRange
     amount_thresholds: tuple[AmountThreshold, ...]
     amount_stages: frozenset[Stage]
     extra_party_per: Decimal
@@ -238,6 +274,7 @@ class Policy:
     data_kind_names: Mapping[str, Bilingual]
     liability: LiabilityPolicy
     compensation: CompensationPolicy
+    limits: Limits
     durations: DurationPolicy
     escalation: EscalationPolicy
     stage_names: Mapping[Stage, Bilingual]
@@ -250,6 +287,8 @@ class Policy:
     sensitivities: Mapping[str, Bilingual]
     durations_text: Mapping[str, Bilingual]
     escalation_text: Mapping[str, Bilingual]
+    methods: Mapping[str, Bilingual]
+    number_sources: tuple[NumberSource, ...] = ()
     source: str = ""
 
     def text(self, key: str, language: str) -> str:
@@ -446,9 +485,24 @@ def _liability(value: Any) -> LiabilityPolicy:
         _bi(_get(data, "third_party_text", p), f"{p}.third_party_text"),
         names,
         _bi(_get(data, "company_default", p), f"{p}.company_default"),
+        _bi(_get(data, "company_rest", p), f"{p}.company_rest"),
         _bi(_get(data, "explicit", p), f"{p}.explicit"),
-        _bi_map(_get(data, "exclusions", p), f"{p}.exclusions", EXCLUSIONS),
+        _exclusions(_get(data, "exclusions", p), f"{p}.exclusions"),
     )
+
+
+def _exclusions(value: Any, path: str) -> dict[str, Exclusion]:
+    """Each exclusion must say whether it cancels compensation; nothing is implied."""
+    data = _map(value, path)
+    result: dict[str, Exclusion] = {}
+    for key in sorted(EXCLUSIONS):
+        kp = f"{path}.{key}"
+        body = _map(_get(data, key, path), kp)
+        flag = _get(body, "excludes", kp)
+        if not isinstance(flag, bool):
+            raise _fail(f"{kp}.excludes", f"expected true or false, got {flag!r}")
+        result[key] = Exclusion(flag, _bi(body, kp))
+    return result
 
 
 def _compensation(value: Any) -> CompensationPolicy:
@@ -470,6 +524,7 @@ def _compensation(value: Any) -> CompensationPolicy:
                for k in ("proven", "unproven", "computed")}
     ind = _map(_get(data, "indirect", p), f"{p}.indirect")
     leak = _map(_get(data, "data_leak", p), f"{p}.data_leak")
+    rates = _map(_get(leak, "per_record", f"{p}.data_leak"), f"{p}.data_leak.per_record")
     recall = _map(_get(data, "recall", p), f"{p}.recall")
     cap = _map(_get(data, "cap", p), f"{p}.cap")
     cap_default: Money | None = None
@@ -479,6 +534,10 @@ def _compensation(value: Any) -> CompensationPolicy:
                             _str(body.get("currency", "CNY"), f"{p}.cap.default.currency"))
     return CompensationPolicy(
         month_hours=_int(_get(data, "month_hours", p), f"{p}.month_hours", minimum=1),
+        interruption_categories=frozenset(
+            _enum_key(Category, c, f"{p}.interruption_categories", "category")
+            for c in _strs(_get(data, "interruption_categories", p),
+                           f"{p}.interruption_categories")),
         sla_min_company_share=_dec(_get(sla, "min_company_share", f"{p}.sla"),
                                    f"{p}.sla.min_company_share", maximum=ONE),
         uptime_tiers=tuple(tiers),
@@ -493,18 +552,33 @@ def _compensation(value: Any) -> CompensationPolicy:
                                   f"{p}.indirect.unproven", maximum=ONE),
         indirect_cap_ratio=_dec(_get(ind, "cap_ratio_of_direct", f"{p}.indirect"),
                                 f"{p}.indirect.cap_ratio_of_direct"),
-        leak_currency=Money(Decimal(0), _str(leak.get("currency", "CNY"),
-                                             f"{p}.data_leak.currency")).currency,
-        leak_economic=_range3(_get(leak, "economic_per_record", f"{p}.data_leak"),
-                              f"{p}.data_leak.economic_per_record"),
-        leak_distress=_range3(_get(leak, "distress_per_record", f"{p}.data_leak"),
-                              f"{p}.data_leak.distress_per_record"),
+        leak_rates={Money(Decimal(0), str(cur)).currency: _leak_rates(
+            body, f"{p}.data_leak.per_record.{cur}") for cur, body in rates.items()},
         sensitive_multiplier=_dec(_get(leak, "sensitive_multiplier", f"{p}.data_leak"),
                                   f"{p}.data_leak.sensitive_multiplier"),
         recall_extra=_range3(_get(recall, "extra_of_monthly_fee", f"{p}.recall"),
                              f"{p}.recall.extra_of_monthly_fee"),
         cap_months=_int(_get(cap, "months_of_fee", f"{p}.cap"), f"{p}.cap.months_of_fee"),
         cap_default=cap_default,
+    )
+
+
+def _leak_rates(value: Any, path: str) -> LeakRates:
+    body = _map(value, path)
+    return LeakRates(_range3(_get(body, "economic", path), f"{path}.economic"),
+                     _range3(_get(body, "distress", path), f"{path}.distress"))
+
+
+def _limits(value: Any) -> Limits:
+    p = "limits"
+    data = _map(value, p)
+    return Limits(
+        max_amount=_dec(_get(data, "max_amount", p), f"{p}.max_amount"),
+        max_downtime_hours=_int(_get(data, "max_downtime_hours", p),
+                                f"{p}.max_downtime_hours", minimum=1),
+        max_records=_int(_get(data, "max_records", p), f"{p}.max_records", minimum=1),
+        max_parties=_int(_get(data, "max_parties", p), f"{p}.max_parties", minimum=2),
+        max_people=_int(_get(data, "max_people", p), f"{p}.max_people", minimum=1),
     )
 
 
@@ -519,7 +593,7 @@ def _durations(value: Any) -> DurationPolicy:
     missing = [s.value for s in DURATION_STAGES if s not in stages]
     if missing:
         raise _fail(f"{p}.stages", f"missing stages: {', '.join(missing)}")
-    fast = _map(data.get("sla_fast_track", {"categories": [], "skip": []}), f"{p}.sla_fast_track")
+    fast = _map(data.get("sla_fast_track", {"categories": []}), f"{p}.sla_fast_track")
     drivers = _map(_get(data, "drivers", p), f"{p}.drivers")
     dp = f"{p}.drivers"
     amount = _map(_get(drivers, "amount", dp), f"{dp}.amount")
@@ -543,11 +617,13 @@ def _durations(value: Any) -> DurationPolicy:
     return DurationPolicy(
         stages=stages,
         payment=_days(_get(data, "payment", p), f"{p}.payment"),
+        sla_payment=_days(_get(data, "sla_payment", p), f"{p}.sla_payment"),
         fast_track_categories=frozenset(
             _enum_key(Category, c, f"{p}.sla_fast_track.categories", "category")
             for c in _strs(fast.get("categories", []), f"{p}.sla_fast_track.categories")
         ),
-        fast_track_skip=_stage_set(fast.get("skip", []), f"{p}.sla_fast_track.skip"),
+        force_majeure_extra=_days(_get(data, "force_majeure_extra_days", p),
+                                  f"{p}.force_majeure_extra_days"),
         amount_thresholds=tuple(thresholds),
         amount_stages=_stage_set(_get(amount, "stages", f"{dp}.amount"), f"{dp}.amount.stages"),
         extra_party_per=_dec(_get(party, "per_party", f"{dp}.extra_party"),
@@ -612,7 +688,7 @@ def parse_policy(data: Any, source: str = "<dict>") -> Policy:
     if missing_ev:
         raise _fail("evidence_names", f"missing kinds: {', '.join(missing_ev)}")
     personal = _map(_get(root, "personal_data", ""), "personal_data")
-    return Policy(
+    policy = Policy(
         version=_str(_get(root, "version", ""), "version"),
         currency=Money(Decimal(0), _str(root.get("currency", "CNY"), "currency")).currency,
         categories=_categories(_get(root, "categories", "")),
@@ -621,6 +697,7 @@ def parse_policy(data: Any, source: str = "<dict>") -> Policy:
         data_kind_names=_bi_map(personal.get("names", {}), "personal_data.names"),
         liability=_liability(_get(root, "liability", "")),
         compensation=_compensation(_get(root, "compensation", "")),
+        limits=_limits(_get(root, "limits", "")),
         durations=_durations(_get(root, "durations", "")),
         escalation=_escalation(_get(root, "escalation", "")),
         stage_names=stage_names,
@@ -636,8 +713,14 @@ def parse_policy(data: Any, source: str = "<dict>") -> Policy:
                                DURATION_TEXT_KEYS),
         escalation_text=_bi_map(_get(root, "escalation_text", ""), "escalation_text",
                                 ESCALATION_RULES),
+        methods=_bi_map(_get(root, "methods", ""), "methods", METHOD_KEYS),
         source=source,
     )
+    try:
+        traced = tuple(trace_numbers(root))
+    except SourceError as exc:
+        raise PolicyError(str(exc)) from None
+    return dataclasses.replace(policy, number_sources=traced)
 
 
 def policy_path(path: Path | str | None = None) -> Path:

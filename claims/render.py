@@ -6,12 +6,15 @@ wording. All labels come from the policy's ``texts``; this module only lays them
 
 from __future__ import annotations
 
-from claims.case import LiabilityResult, Money, Reason
+from decimal import Decimal
+
+from claims.case import Category, LiabilityResult, Money, Reason
 from claims.categories import Classification
-from claims.compensation import Estimate
+from claims.compensation import SEPARATE, Estimate, LineItem, MethodOption
 from claims.durations import DurationEstimate, Scenario
 from claims.escalation import EscalationResult
 from claims.evidence import EvidenceChecklist
+from claims.formatting import percent
 from claims.policy import Policy
 
 
@@ -19,11 +22,8 @@ def _colon(language: str) -> str:
     return "：" if language == "zh" else ": "
 
 
-def _pct(share: object) -> str:
-    from decimal import Decimal
-
-    value = Decimal(str(share)) * 100
-    return f"{value.quantize(Decimal('0.1')).normalize():f}%"
+def _pct(share: Decimal) -> str:
+    return f"{percent(share)}%"
 
 
 def _money(m: Money) -> str:
@@ -47,15 +47,7 @@ def render_estimate(policy: Policy, estimate: Estimate, language: str) -> str:
         out.append(f"  {t('cap')}{c}{_money(estimate.cap)}{suffix}")
     out.append("")
     out.append(render_liability(policy, estimate.liability, language))
-    if estimate.lines:
-        out.append("")
-        out.append(t("lines") + c.strip())
-        for line in estimate.lines:
-            span = f"{_money(line.low)} / {_money(line.expected)} / {_money(line.high)}"
-            if not line.in_total:
-                span = f"{_money(line.expected)} ({t('not_in_total')})"
-            out.append(f"  - {line.text(language)}")
-            out.append(f"    {span}")
+    out.extend(_estimate_lines(policy, estimate, language))
     for key, items in (("assumptions", estimate.assumptions),
                        ("sensitivities", estimate.sensitivities),
                        ("remedies", estimate.remedies)):
@@ -66,6 +58,39 @@ def render_estimate(policy: Policy, estimate: Estimate, language: str) -> str:
     out.append(estimate.notice.text(language))
     out.append(f"({t('policy_version')} {estimate.policy_version})")
     return "\n".join(out)
+
+
+def _span(line: LineItem | MethodOption) -> str:
+    return f"{_money(line.low)} / {_money(line.expected)} / {_money(line.high)}"
+
+
+def _line_block(lines: list[LineItem], language: str, indent: str) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        out.append(f"{indent}- {line.text(language)}")
+        out.append(f"{indent}  {_span(line)}")
+    return out
+
+
+def _estimate_lines(policy: Policy, estimate: Estimate, language: str) -> list[str]:
+    """Alternatives as options (the recommended one marked), then separate heads."""
+    t = lambda key: policy.text(key, language)  # noqa: E731
+    c = _colon(language)
+    if len(estimate.options) < 2:
+        lines = list(estimate.lines)
+        return ["", t("lines") + c.strip(), *_line_block(lines, language, "  ")] if lines else []
+    out = ["", t("methods") + c.strip()]
+    for option in estimate.options:
+        mark = ""
+        if option.recommended:
+            mark = f"（{t('recommended')}）" if language == "zh" else f" ({t('recommended')})"
+        out.append(f"  - {option.text(language)}{c}{_span(option)}{mark}")
+        out.extend(_line_block([x for x in estimate.lines if x.method == option.method],
+                               language, "      "))
+    separate = [x for x in estimate.lines if x.method == SEPARATE]
+    if separate:
+        out.extend(["", t("separate_heads") + c.strip(), *_line_block(separate, language, "  ")])
+    return out
 
 
 def render_liability(policy: Policy, liability: LiabilityResult, language: str) -> str:
@@ -94,7 +119,7 @@ def _scenario(policy: Policy, scenario: Scenario, language: str) -> list[str]:
 
 
 def render_durations(policy: Policy, estimate: DurationEstimate, language: str) -> str:
-    """Time per remaining stage and the total until payment."""
+    """Time per remaining stage, the total until payment and the conditional extras."""
     t = lambda key: policy.text(key, language)  # noqa: E731
     c = _colon(language)
     days = t("days")
@@ -103,14 +128,39 @@ def render_durations(policy: Policy, estimate: DurationEstimate, language: str) 
         out.extend(f"  - {d.text(language)}" for d in estimate.drivers)
         return "\n".join(out)
     out.extend(_scenario(policy, estimate.expected, language))
-    out.append(f"{t('total_time')}{c}{estimate.low_days}–{estimate.high_days} {days}")
+    if estimate.no_payment:
+        out.append(t("no_payment"))
+        out.append(f"{t('time_to_decision')}{c}{estimate.low_days}–{estimate.high_days} {days}")
+    else:
+        out.append(f"{t('total_time')}{c}{estimate.low_days}–{estimate.high_days} {days}")
     if estimate.disputed is not None:
         d = estimate.disputed
         out.append(f"{t('if_disputed')}{c}{d.low_days}–{d.high_days} {days}")
+    if estimate.conditional:
+        out.append(t("possible_extra") + c.strip())
+        out.extend(f"  - {s.zh if language == 'zh' else s.en}{c}+{s.low_days}–{s.high_days} {days}"
+                   for s in estimate.conditional)
     if estimate.drivers:
         out.append(t("drivers") + c.strip())
         out.extend(f"  - {d.text(language)}" for d in estimate.drivers)
     return "\n".join(out)
+
+
+def _classification_reason(policy: Policy, reason: str, language: str) -> str:
+    """``hint:outage`` → the category's name; ``keyword:宕机`` → “宕机”; kinds by name."""
+    kind, _, value = reason.partition(":")
+    if kind == "hint":
+        try:
+            return policy.category_name(Category(value), language)
+        except ValueError:
+            return value
+    if kind == "personal_data" and value.isdigit():
+        return f"{value} 条个人信息" if language == "zh" else f"{value} personal records"
+    if kind == "personal_data":
+        sep = "、" if language == "zh" else ", "
+        names = policy.data_kind_names
+        return sep.join(names[k].get(language) if k in names else k for k in value.split(","))
+    return f"“{value}”" if language == "zh" else f'"{value}"'
 
 
 def render_classification(policy: Policy, result: Classification, language: str) -> str:
@@ -120,10 +170,13 @@ def render_classification(policy: Policy, result: Classification, language: str)
         sub = policy.categories[result.category].sub_types.get(result.sub_type)
         if sub is not None:
             name = f"{name} – {sub.name.get(language)}"
+    confidence = _pct(Decimal(str(result.confidence)))
     lines = [f"{policy.text('category', language)}{c}{name}",
-             f"{policy.text('confidence', language)}{c}{_pct(result.confidence)}"]
+             f"{policy.text('confidence', language)}{c}{confidence}"]
     if result.reasons:
-        lines.append("  " + ", ".join(result.reasons))
+        sep = "、" if language == "zh" else ", "
+        lines.append("  " + sep.join(_classification_reason(policy, r, language)
+                                     for r in result.reasons))
     return "\n".join(lines)
 
 
@@ -146,5 +199,5 @@ def render_escalation(policy: Policy, result: EscalationResult, language: str) -
     if not result.fired:
         return f"{title}{c}{policy.text('no_escalation', language)}"
     out = [f"{title}{c}{policy.text('priority', language)} {result.priority}"]
-    out.extend(f"  - [{f.rule}] {f.text(language)}" for f in result.fired)
+    out.extend(f"  - {f.text(language)}" for f in result.fired)
     return "\n".join(out)

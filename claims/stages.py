@@ -66,18 +66,27 @@ HAPPY_PATH: tuple[Stage, ...] = (
     S.COMPENSATED,
 )
 
-#: The path when talks fail and the claim goes to appraisal and court.
+#: The path when talks fail and the claim goes to court. Appraisal (only when the two
+#: sides disagree on liability or amount) and enforcement (only when a judgment is not
+#: paid) are conditional, seed 000, so they are not on it; see ``CONDITIONAL``.
 DISPUTE_PATH: tuple[Stage, ...] = (
     S.REPORTED,
     S.EVIDENCE_COLLECTION,
     S.INVESTIGATION,
     S.PROPOSAL,
     S.NEGOTIATION,
-    S.APPRAISAL,
     S.LITIGATION,
-    S.ENFORCEMENT,
     S.COMPENSATED,
 )
+
+#: Stages that happen only under a condition, with the text key naming it.
+CONDITIONAL: dict[Stage, str] = {
+    S.APPRAISAL: "only_if_disputed",
+    S.ENFORCEMENT: "only_if_unpaid",
+}
+
+#: The stages before a decision on the claim is made.
+DECISION_PATH: tuple[Stage, ...] = HAPPY_PATH[: HAPPY_PATH.index(S.PROPOSAL) + 1]
 
 
 class InvalidTransition(ValueError):

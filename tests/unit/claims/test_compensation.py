@@ -25,37 +25,43 @@ def loss(kind: str, amount: str, proven: bool = False) -> LossItem:
 
 
 # name, case fields (hours first), expected (low, expected, high), {rule: expected amount}
+# Interruption methods (credit, actual loss, free days) are alternatives: only the
+# recommended one is in the total; every line is still listed.
 TABLE: list[tuple[str, dict[str, Any], tuple[str, str, str], dict[str, str]]] = [
-    ("outage with refunds and revenue",
+    ("outage with refunds and revenue: actual losses beat the credit",
      dict(hours=10, category=Category.OUTAGE, monthly_fee=cny(20000),
           hourly_revenue=cny(3000), losses=[loss("refund", "15000", True)]),
-     ("32000.00", "44000.00", "50000.00"),
+     ("27000.00", "39000.00", "45000.00"),
      {"sla_uptime_credit": "5000.00", "direct_loss": "15000.00", "downtime_revenue": "24000.00",
       "free_service_days": "666.67"}),
-    ("40 hours: hourly credit beats the tier",
+    ("40 hours: the 50% tier applies (uptime 94.44%)",
      dict(hours=40, category=Category.SERVICE_INTERRUPTION, monthly_fee=cny(10000)),
-     ("8000.00", "8000.00", "8000.00"),
-     {"sla_hourly_credit": "8000.00", "free_service_days": "666.67"}),
-    ("60 hours: credit limited to one month's fee",
+     ("5000.00", "5000.00", "5000.00"),
+     {"sla_uptime_credit": "5000.00", "free_service_days": "666.67"}),
+    ("60 hours: hourly credit beats the tier",
      dict(hours=60, category=Category.SERVICE_INTERRUPTION, monthly_fee=cny(10000)),
+     ("6000.00", "6000.00", "6000.00"),
+     {"sla_hourly_credit": "6000.00", "free_service_days": "1000.00"}),
+    ("120 hours: credit limited to one month's fee",
+     dict(hours=120, category=Category.SERVICE_INTERRUPTION, monthly_fee=cny(10000)),
      ("10000.00", "10000.00", "10000.00"),
-     {"sla_hourly_credit": "10000.00", "free_service_days": "1000.00"}),
-    ("half an hour: above every tier, hourly credit only",
+     {"sla_hourly_credit": "10000.00", "free_service_days": "1666.67"}),
+    ("half an hour: above every tier; a free day is worth more than the hourly credit",
      dict(hours=Decimal("0.5"), category=Category.OUTAGE, monthly_fee=cny(10000)),
-     ("100.00", "100.00", "100.00"),
-     {"sla_hourly_credit": "100.00", "free_service_days": "333.33"}),
-    ("force majeure excludes everything",
+     ("333.33", "333.33", "333.33"),
+     {"sla_hourly_credit": "50.00", "free_service_days": "333.33"}),
+    ("force majeure changes no amount (002 only extends the deadline)",
      dict(hours=10, category=Category.OUTAGE, monthly_fee=cny(10000),
           losses=[loss("lost_orders", "50000", True)],
           liability=LiabilityFacts(force_majeure=True)),
-     ("0.00", "0.00", "0.00"),
-     {"direct_loss": "0.00"}),
-    ("customer config: no SLA credit, direct loss at 30%",
+     ("40000.00", "50000.00", "50000.00"),
+     {"sla_uptime_credit": "2500.00", "free_service_days": "333.33", "direct_loss": "50000.00"}),
+    ("customer config: no SLA credit and no free days, direct loss at 30%",
      dict(hours=10, category=Category.OUTAGE, monthly_fee=cny(10000),
           losses=[loss("direct", "10000")],
           liability=LiabilityFacts(customer_config_changed=True)),
      ("900.00", "1800.00", "3000.00"),
-     {"direct_loss": "1800.00", "free_service_days": "333.33"}),
+     {"direct_loss": "1800.00"}),
     ("contract cap binds",
      dict(category=Category.DATA_LOSS, contract_cap=cny(5000),
           losses=[loss("recovery_cost", "100000", True)]),
@@ -66,22 +72,34 @@ TABLE: list[tuple[str, dict[str, Any], tuple[str, str, str], dict[str, str]]] = 
      ("0.00", "30000.00", "150000.00"),
      {"data_leak_economic": "10000.00", "data_leak_distress": "20000.00"}),
     ("data leak of ID numbers doubles the rate",
-     dict(category=Category.SECURITY_BREACH, data_leak=DataLeak(100, ("id_number", "name"))),
+     dict(category=Category.SECURITY_BREACH, data_leak=DataLeak(100, ("id_number",))),
      ("0.00", "6000.00", "30000.00"),
      {"data_leak_economic": "2000.00", "data_leak_distress": "4000.00"}),
-    ("data leak in another currency is left out",
+    ("names are sensitive too (000)",
+     dict(category=Category.SECURITY_BREACH, data_leak=DataLeak(100, ("name",))),
+     ("0.00", "6000.00", "30000.00"),
+     {"data_leak_economic": "2000.00", "data_leak_distress": "4000.00"}),
+    ("data leak in US dollars uses the USD figures",
      dict(category=Category.SECURITY_BREACH, currency="USD", data_leak=DataLeak(100)),
+     ("0.00", "450.00", "2100.00"),
+     {"data_leak_economic": "150.00", "data_leak_distress": "300.00"}),
+    ("data leak in a currency without figures is listed for staff",
+     dict(category=Category.SECURITY_BREACH, currency="JPY", data_leak=DataLeak(100)),
      ("0.00", "0.00", "0.00"),
-     {}),
+     {"data_leak_no_rate": "0.00"}),
     ("release recall",
      dict(category=Category.RELEASE_RECALL, monthly_fee=cny(8000)),
      ("800.00", "2000.00", "4000.00"),
      {"recall_extra": "2000.00"}),
-    ("indirect loss capped against direct loss",
+    ("undocumented indirect loss capped against direct loss",
      dict(category=Category.FUNCTIONAL_DEFECT, losses=[loss("direct", "10000", True),
                                                       loss("churn", "50000")]),
      ("8000.00", "10000.00", "15000.00"),
      {"direct_loss": "10000.00", "indirect_loss": "0.00"}),
+    ("documented churn counts without a direct loss (001)",
+     dict(category=Category.FUNCTIONAL_DEFECT, losses=[loss("churn", "20000", True)]),
+     ("0.00", "10000.00", "20000.00"),
+     {"indirect_loss": "10000.00"}),
     ("idle staff",
      dict(hours=4, category=Category.OUTAGE, people_idle=5, hourly_staff_cost=cny(100)),
      ("1000.00", "1600.00", "2000.00"),
@@ -96,6 +114,11 @@ TABLE: list[tuple[str, dict[str, Any], tuple[str, str, str], dict[str, str]]] = 
           losses=[loss("lost_orders", "2000", True)]),
      ("1600.00", "2000.00", "2000.00"),
      {"direct_loss": "2000.00"}),
+    ("a zero fee gives no credit and no zero cap: the proven loss is paid",
+     dict(hours=10, category=Category.OUTAGE, monthly_fee=cny(0),
+          losses=[loss("lost_orders", "50000", True)]),
+     ("40000.00", "50000.00", "50000.00"),
+     {"direct_loss": "50000.00"}),
 ]
 
 
@@ -116,8 +139,8 @@ def test_cap_and_notes(policy: Policy) -> None:
                        losses=[loss("recovery_cost", "100000", True)])
     est = estimate_compensation(policy, case)
     assert est.capped and est.cap == cny("5000.00") and est.uncapped_high == cny("100000.00")
-    assert [s.rule for s in est.sensitivities] == [
-        "give_monthly_fee", "give_times", "add_proof", "cap_binds"]
+    # all losses are proven, so more documents would not raise anything
+    assert [s.rule for s in est.sensitivities] == ["give_monthly_fee", "give_times", "cap_binds"]
     assert [a.rule for a in est.assumptions] == ["no_monthly_fee", "no_downtime"]
 
 
@@ -134,7 +157,7 @@ def test_excluded_estimate_explains(policy: Policy) -> None:
     case = outage_case(10, category=Category.SERVICE_INTERRUPTION, monthly_fee=cny(10000),
                        liability=LiabilityFacts(announced_maintenance=True))
     est = estimate_compensation(policy, case)
-    assert est.expected.is_zero() and est.lines == ()
+    assert est.expected.is_zero() and est.lines == () and est.remedies == ()
     assert "excluded" in [a.rule for a in est.assumptions]
     assert "exclusion_contested" in [s.rule for s in est.sensitivities]
 
@@ -166,7 +189,9 @@ def test_estimate_to_dict_is_json_safe(policy: Policy) -> None:
     case = outage_case(10, category=Category.OUTAGE, monthly_fee=cny(20000),
                        hourly_revenue=cny(3000))
     data = json.loads(json.dumps(estimate_compensation(policy, case).to_dict()))
-    assert data["expected"] == {"amount": "29000.00", "currency": "CNY"}
+    # the credit (5,000) and the lost revenue (24,000) are alternatives, not a sum
+    assert data["expected"] == {"amount": "24000.00", "currency": "CNY"}
+    assert data["recommended"] == "actual_loss"
     assert data["policy_version"] == policy.version
     assert data["lines"][0]["rule"] == "sla_uptime_credit"
     assert data["notice"]["en"].startswith("This is a first estimate")
@@ -175,9 +200,12 @@ def test_estimate_to_dict_is_json_safe(policy: Policy) -> None:
 def test_sla_credit_only(policy: Policy) -> None:
     sla = outage_case(10, category=Category.SERVICE_INTERRUPTION, monthly_fee=cny(10000))
     assert estimate_compensation(policy, sla).is_sla_credit_only()
-    mixed = outage_case(10, category=Category.OUTAGE, monthly_fee=cny(10000),
-                        losses=[loss("refund", "100")])
-    assert not estimate_compensation(policy, mixed).is_sla_credit_only()
+    small_loss = outage_case(10, category=Category.OUTAGE, monthly_fee=cny(10000),
+                             losses=[loss("refund", "100")])
+    assert estimate_compensation(policy, small_loss).is_sla_credit_only()  # credit is chosen
+    leak = outage_case(10, category=Category.OUTAGE, monthly_fee=cny(10000),
+                       data_leak=DataLeak(10))
+    assert not estimate_compensation(policy, leak).is_sla_credit_only()  # a separate head
 
 
 def test_money_stays_decimal(policy: Policy) -> None:

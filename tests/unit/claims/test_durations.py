@@ -9,33 +9,44 @@ from claims.case import Case, Category, EvidenceKind, EvidenceRef, Money, Stage
 from claims.durations import estimate_case_durations, estimate_durations
 from claims.policy import Policy
 
-TABLE: list[tuple[dict[str, Any], tuple[int, int], tuple[int, int] | None, list[str]]] = [
-    ({}, (16, 93), (501, 1368), []),
-    ({"stage": "negotiation"}, (4, 47), (489, 1322), []),
-    ({"stage": "appraisal"}, (486, 1280), None, []),
-    ({"stage": "litigation"}, (426, 1100), None, []),
-    ({"stage": "enforcement"}, (61, 370), None, []),
-    ({"stage": "rejected"}, (426, 1100), None, []),
-    ({"stage": "reported", "category": "outage", "sla_credit_only": True}, (13, 51),
-     (501, 1368), ["sla_fast_track"]),
+# kwargs, expected total, court route (None: no talks left to fail), drivers, conditional steps
+APPRAISAL, ENFORCEMENT = ("appraisal", 60, 180), ("enforcement", 60, 365)
+TABLE: list[tuple[dict[str, Any], tuple[int, int], tuple[int, int] | None, list[str],
+                  list[tuple[str, int, int]]]] = [
+    ({}, (16, 93), (381, 823), [], [APPRAISAL, ENFORCEMENT]),
+    ({"stage": "negotiation"}, (4, 47), (369, 777), [], [APPRAISAL, ENFORCEMENT]),
+    # 000: appraisal is followed by talks, not automatically by court and enforcement
+    ({"stage": "appraisal"}, (64, 227), (426, 915), [], [ENFORCEMENT]),
+    ({"stage": "litigation"}, (366, 735), None, [], [ENFORCEMENT]),
+    ({"stage": "enforcement"}, (61, 370), None, [], []),
+    ({"stage": "rejected"}, (366, 735), None, [], [ENFORCEMENT]),
+    # 002 §五: a contract credit is paid within 3 working days of the interruption
+    ({"stage": "reported", "category": "outage", "sla_credit_only": True}, (1, 5),
+     (381, 823), ["sla_fast_track"], [APPRAISAL, ENFORCEMENT]),
     ({"stage": "proposal", "category": "service_interruption", "sla_credit_only": True},
-     (4, 15), (492, 1332), ["sla_fast_track"]),
+     (1, 5), (372, 787), ["sla_fast_track"], [APPRAISAL, ENFORCEMENT]),
     ({"stage": "proposal", "category": "data_loss", "sla_credit_only": True},
-     (7, 57), (492, 1332), []),
-    ({"stage": "negotiation", "cross_border": True}, (6, 68), (734, 1981), ["cross_border"]),
-    ({"stage": "negotiation", "parties": 4}, (5, 60), (636, 1718), ["extra_party"]),
-    ({"stage": "negotiation", "amount": Money(Decimal(2_000_000))}, (6, 68), (704, 1798),
-     ["amount"]),
+     (7, 57), (372, 787), [], [APPRAISAL, ENFORCEMENT]),
+    ({"stage": "negotiation", "cross_border": True}, (6, 68), (554, 1163), ["cross_border"],
+     [("appraisal", 90, 270), ("enforcement", 90, 548)]),
+    ({"stage": "negotiation", "parties": 4}, (5, 60), (480, 1009), ["extra_party"],
+     [("appraisal", 78, 234), ("enforcement", 78, 475)]),
+    ({"stage": "negotiation", "amount": Money(Decimal(2_000_000))}, (6, 68), (554, 1163),
+     ["amount"], [("appraisal", 90, 270), ENFORCEMENT]),
     ({"stage": "negotiation", "amount": Money(Decimal(2_000_000), "USD")}, (4, 47),
-     (489, 1322), []),
+     (369, 777), [], [APPRAISAL, ENFORCEMENT]),
     ({"stage": "evidence_collection", "evidence_completeness": Decimal(0)}, (23, 125),
-     (508, 1400), ["missing_evidence"]),
+     (388, 855), ["missing_evidence"], [APPRAISAL, ENFORCEMENT]),
+    # 002 §五: force majeure extends the payment deadline (by 5–30 days, a house value)
+    ({"force_majeure": True}, (21, 123), (386, 853), ["force_majeure"],
+     [APPRAISAL, ENFORCEMENT]),
 ]
 
 
-@pytest.mark.parametrize(("kwargs", "total", "disputed", "drivers"), TABLE)
+@pytest.mark.parametrize(("kwargs", "total", "disputed", "drivers", "conditional"), TABLE)
 def test_duration_table(policy: Policy, kwargs: dict[str, Any], total: tuple[int, int],
-                        disputed: tuple[int, int] | None, drivers: list[str]) -> None:
+                        disputed: tuple[int, int] | None, drivers: list[str],
+                        conditional: list[tuple[str, int, int]]) -> None:
     result = estimate_durations(policy, **kwargs)
     assert (result.low_days, result.high_days) == total
     got = None if result.disputed is None else (result.disputed.low_days,
@@ -43,6 +54,8 @@ def test_duration_table(policy: Policy, kwargs: dict[str, Any], total: tuple[int
     assert got == disputed
     assert [d.rule for d in result.drivers] == drivers
     assert result.expected.steps[-1].step == "payment"
+    assert [(c.step, c.low_days, c.high_days) for c in result.conditional] == conditional
+    assert not result.no_payment
 
 
 def test_steps_from_negotiation(policy: Policy) -> None:

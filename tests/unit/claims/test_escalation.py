@@ -47,7 +47,9 @@ def test_texts_carry_details(policy: Policy) -> None:
     result = assess_escalation(policy, Case(
         data_leak=DataLeak(42), losses=[LossItem(LossKind.REFUND, Money(Decimal(200000)))]))
     assert result.fired[0].en == "personal data leaked (42 records)"
-    assert result.fired[1].zh == "申报损失 200,000.00 CNY 超过 100,000.00 CNY"
+    # 200,000 claimed plus 42 leaked records at 10 + 20 CNY each
+    assert result.fired[1].zh == (
+        "索赔价值 201,260.00 CNY（含申报损失与泄露记录的估值）超过 100,000.00 CNY")
     assert result.to_dict()["rules"] == ["personal_data_leak", "loss_over_threshold"]
 
 

@@ -31,7 +31,7 @@ def broken(raw: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
 
 def test_shipped_policy_loads() -> None:
     policy = load_policy()
-    assert policy.version == "2024.11-1"
+    assert policy.version == "2026.12-1"
     assert policy.compensation.cap_months == 12
 
 
@@ -40,8 +40,8 @@ ERRORS = [
      "categories.hardware_fire: unknown category 'hardware_fire'"),
     ("compensation.sla.hourly_credit_rate", "-0.01",
      "compensation.sla.hourly_credit_rate: must not be negative, got -0.01"),
-    ("compensation.data_leak.economic_per_record.low", "-5",
-     "compensation.data_leak.economic_per_record.low: must not be negative"),
+    ("compensation.data_leak.per_record.CNY.economic.low", "-5",
+     "compensation.data_leak.per_record.CNY.economic.low: must not be negative"),
     ("categories.outage", KeyError, "categories: missing categories: outage"),
     ("categories.outage.evidence.required", ["system_logs", "tea_leaves"],
      "unknown evidence kind 'tea_leaves'"),
