@@ -4,7 +4,7 @@ RASA := .venv-rasa/bin/rasa
 PY := .venv/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup system-deps spacy train run test lint typecheck validate pytest stories eval bench clean
+.PHONY: setup system-deps spacy train run test test-fresh lint typecheck validate pytest stories eval bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -37,6 +37,10 @@ stories: train
 
 test: setup system-deps lint typecheck train validate pytest eval stories
 	@echo "make test: all checks passed"
+
+# A fresh clone of HEAD with an empty model cache running .ci/run, as on a new machine.
+test-fresh:
+	@bash scripts/test_fresh.sh
 
 eval: train
 	$(PY) scripts/eval_nlu.py --floor 0.78

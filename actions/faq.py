@@ -18,13 +18,12 @@ from actions.common import language_of, message_time, policy
 from claims.case import Case
 from claims.faq_answers import TAILORED, answer_from_case
 from claims.intake import case_from_slots
-from understanding.topics import topic_of
+from understanding.topics import out_of_scope, topic_of
 
 logger = logging.getLogger(__name__)
 
-def faq_topic(text: str) -> str | None:
-    """The FAQ topic of a message Rasa classified as `faq`, if one plausibly matches."""
-    return topic_of("faq", text)
+def latest_text(tracker: Tracker) -> str:
+    return str((tracker.latest_message or {}).get("text") or "")
 
 
 def conversation_case(tracker: Tracker) -> tuple[Case, bool] | None:
@@ -44,31 +43,43 @@ def conversation_case(tracker: Tracker) -> tuple[Case, bool] | None:
     return case_from_slots(slots, policy(), now=message_time(tracker)), False
 
 
+def answer_faq(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str) -> None:
+    """The case's own numbers for a tailored topic when the chat has a case, else the
+    generic answer."""
+    if topic in TAILORED:
+        try:
+            found = conversation_case(tracker)
+            text = found and answer_from_case(
+                policy(), topic, found[0], now=message_time(tracker),
+                language=language_of(tracker), submitted=found[1],
+            )
+        except Exception:  # noqa: BLE001 - the generic answer is still true
+            logger.exception("no tailored answer for %s", tracker.sender_id)
+            text = None
+        if text:
+            dispatcher.utter_message(text=text)
+            return
+    dispatcher.utter_message(response=f"utter_faq/{topic}")
+
+
 class ActionAnswerFaq(Action):
+    """A question (Rasa's `faq` or `out_of_scope`): one of our FAQ topics, out of scope, or
+    too unclear to place (the fallback, with its offer of a person)."""
+
     def name(self) -> str:
         return "action_answer_faq"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        topic = faq_topic(str((tracker.latest_message or {}).get("text") or ""))
-        if topic is None:
+        text = latest_text(tracker)
+        topic = topic_of("faq", text)
+        if topic is not None:
+            answer_faq(dispatcher, tracker, topic)
+        elif out_of_scope(text) or tracker.get_intent_of_latest_message() == "out_of_scope":
+            dispatcher.utter_message(response="utter_out_of_scope")
+        else:
             dispatcher.utter_message(response="utter_default")
-            return []
-        if topic in TAILORED:
-            try:
-                found = conversation_case(tracker)
-                text = found and answer_from_case(
-                    policy(), topic, found[0], now=message_time(tracker),
-                    language=language_of(tracker), submitted=found[1],
-                )
-            except Exception:  # noqa: BLE001 - the generic answer is still true
-                logger.exception("no tailored answer for %s", tracker.sender_id)
-                text = None
-            if text:
-                dispatcher.utter_message(text=text)
-                return []
-        dispatcher.utter_message(response=f"utter_faq/{topic}")
         return []
 
 
@@ -81,6 +92,6 @@ class ActionAnswerChitchat(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        topic = topic_of("chitchat", str((tracker.latest_message or {}).get("text") or ""))
+        topic = topic_of("chitchat", latest_text(tracker))
         dispatcher.utter_message(response=f"utter_chitchat/{topic}" if topic else "utter_default")
         return []

@@ -17,8 +17,10 @@ from rasa_sdk.types import DomainDict
 
 from actions import store
 from actions.common import language_of, message_time, policy
+from actions.faq import answer_faq, latest_text
 from claims.assessment import assess_case
 from claims.intake import INTAKE_SLOTS, case_from_slots, summary_lines
+from understanding.topics import CLEAR_SCORE, topic_of
 
 logger = logging.getLogger(__name__)
 
@@ -83,8 +85,8 @@ def start_misheard_report(
 
 class ActionHandleUnclear(Action):
     """Low NLU confidence, or an answer when no question was asked: a message that plainly
-    reports an incident still starts the intake (its facts were extracted already);
-    anything else gets the fallback text."""
+    reports an incident still starts the intake (its facts were extracted already), one
+    that clearly asks an FAQ gets its answer, anything else gets the fallback text."""
 
     def name(self) -> str:
         return "action_handle_unclear"
@@ -95,7 +97,11 @@ class ActionHandleUnclear(Action):
         started = start_misheard_report(dispatcher, tracker, domain)
         if started is not None:
             return started
-        dispatcher.utter_message(response="utter_default")
+        topic = topic_of("faq", latest_text(tracker), min_score=CLEAR_SCORE)
+        if topic is not None:
+            answer_faq(dispatcher, tracker, topic)
+        else:
+            dispatcher.utter_message(response="utter_default")
         return []
 
 

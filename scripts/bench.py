@@ -12,7 +12,7 @@ Prints and writes (``reports/bench.json``, ``reports/bench.md``): messages per s
 p50/p95/p99 latency per turn for each path, error count, peak RSS (VmHWM) of each process
 tree and the model load time (start until ``/status`` names the model).
 
-    .venv/bin/python -m scripts.bench [--customers 50] [--seconds 60] [--no-baseline]
+    .venv/bin/python -m scripts.bench [--customers 1,10,50] [--seconds 30] [--no-baseline]
 
 Bounded: every request goes to 127.0.0.1, each phase stops after ``--seconds``, every
 process it started is stopped at the end.
@@ -326,8 +326,53 @@ class BaselineRasa:
 
 # -- run -------------------------------------------------------------------------------------
 
+#: A long conversation: questions that never end the chat, asked in turn.
+LONG_TURNS = 50
+LONG_SCRIPT = [
+    "how long does a compensation claim usually take?",
+    "what evidence should I keep?",
+    "who are you?",
+    "how is the SLA credit calculated?",
+    "can I talk to a person later if I need to?",
+]
 
-def bench_ours(customers: int, seconds: float) -> dict[str, Any]:
+
+def run_levels(
+    targets: list[Target], levels: list[int], seconds: float, watch: RssWatch, label: str
+) -> dict[str, dict[str, Any]]:
+    """Each target at each number of concurrent customers, one after the other."""
+    out: dict[str, dict[str, Any]] = {}
+    for customers in levels:
+        for target in targets:
+            summary = asyncio.run(drive(target, customers, seconds, watch)).summary()
+            out.setdefault(str(customers), {})[target.name] = summary
+            print(f"  {label} {target.name} x{customers}: {summary['messages_per_second']} msg/s, "
+                  f"p50 {summary['p50_ms']} p95 {summary['p95_ms']} p99 {summary['p99_ms']} ms, "
+                  f"{summary['errors']} errors")  # fmt: skip
+    return out
+
+
+async def long_conversation(target: Target, turns: int = LONG_TURNS) -> dict[str, Any]:
+    """One customer asking ``turns`` questions in one chat: does a turn get dearer as the
+    tracker and the transcript grow?"""
+    session, took = uuid.uuid4().hex, []
+    async with httpx.AsyncClient(timeout=120) as client:
+        for turn in range(turns):
+            url, body = target.request(session, LONG_SCRIPT[turn % len(LONG_SCRIPT)], "en")
+            started = time.perf_counter()
+            response = await client.post(url, json=body)
+            response.raise_for_status()
+            took.append((time.perf_counter() - started) * 1000)
+    first, last = sorted(took[:5]), sorted(took[-5:])
+    return {
+        "turns": turns,
+        "median_ms_turns_1_5": round(first[2], 1),
+        f"median_ms_turns_{turns - 4}_{turns}": round(last[2], 1),
+        "growth": ratio(last[2], first[2]),
+    }
+
+
+def bench_ours(levels: list[int], seconds: float) -> dict[str, Any]:
     if not MODEL.exists():
         raise SystemExit(f"no trained model at {MODEL}: run `make train` first")
     with tempfile.TemporaryDirectory(prefix="bench-stack-") as tmp:
@@ -340,27 +385,25 @@ def bench_ours(customers: int, seconds: float) -> dict[str, Any]:
             watch = RssWatch()
             for name, process in stack.processes.items():
                 watch.watch(name, process.pid)
-            print(f"ours: model loaded in {load:.1f} s; {customers} customers, {seconds:.0f} s "
-                  "per path")  # fmt: skip
-            gateway = asyncio.run(
-                drive(Target("gateway", stack.gateway_url, True), customers, seconds, watch)
-            )
-            print(f"  gateway: {gateway.summary()}")
-            rasa = asyncio.run(
-                drive(Target("rasa_rest", stack.rasa_url, False), customers, seconds, watch)
-            )
-            print(f"  rasa_rest: {rasa.summary()}")
+            print(f"ours: model loaded in {load:.1f} s; {seconds:.0f} s per path and level")
+            targets = [Target("gateway", stack.gateway_url, True),
+                       Target("rasa_rest", stack.rasa_url, False)]  # fmt: skip
+            result = run_levels(targets, levels, seconds, watch, "ours")
+            growth = asyncio.run(long_conversation(targets[0]))
+            print(f"  ours long conversation (gateway): {growth}")
             return {
                 "model": str(MODEL.resolve()),
+                "model_mib": round(MODEL.resolve().stat().st_size / 2**20, 1),
                 "model_load_seconds": round(load, 1),
-                "paths": {"gateway": gateway.summary(), "rasa_rest": rasa.summary()},
+                "levels": result,
+                "long_conversation": growth,
                 "peak_rss": watch.report(),
             }
         finally:
             stack.stop()
 
 
-def bench_baseline(customers: int, seconds: float) -> dict[str, Any]:
+def bench_baseline(levels: list[int], seconds: float) -> dict[str, Any]:
     model = ensure_baseline()
     server = BaselineRasa(model)
     try:
@@ -369,12 +412,13 @@ def bench_baseline(customers: int, seconds: float) -> dict[str, Any]:
         watch = RssWatch()
         watch.watch("rasa", server.process.pid)
         print(f"baseline: model loaded in {load:.1f} s")
-        rasa = asyncio.run(drive(Target("rasa_rest", server.url, False), customers, seconds, watch))
-        print(f"  rasa_rest: {rasa.summary()}")
+        result = run_levels(
+            [Target("rasa_rest", server.url, False)], levels, seconds, watch, "baseline"
+        )
         return {
             "model": str(model),
             "model_load_seconds": round(load, 1),
-            "paths": {"rasa_rest": rasa.summary()},
+            "levels": result,
             "peak_rss": watch.report(),
         }
     finally:
@@ -386,14 +430,17 @@ def ratio(a: float | None, b: float | None) -> float | None:
 
 
 def ratios(ours: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
-    b = base["paths"]["rasa_rest"]
     out: dict[str, Any] = {}
-    for path, r in ours["paths"].items():
-        out[path] = {
-            "p50_vs_baseline": ratio(r["p50_ms"], b["p50_ms"]),
-            "p95_vs_baseline": ratio(r["p95_ms"], b["p95_ms"]),
-            "msgs_per_s_vs_baseline": ratio(r["messages_per_second"], b["messages_per_second"]),
-        }
+    for level, paths in ours["levels"].items():
+        b = base["levels"][level]["rasa_rest"]
+        for path, r in paths.items():
+            out[f"{path} x{level}"] = {
+                "p50_vs_baseline": ratio(r["p50_ms"], b["p50_ms"]),
+                "p95_vs_baseline": ratio(r["p95_ms"], b["p95_ms"]),
+                "msgs_per_s_vs_baseline": ratio(
+                    r["messages_per_second"], b["messages_per_second"]
+                ),
+            }
     out["model_load_vs_baseline"] = ratio(ours["model_load_seconds"], base["model_load_seconds"])
     ours_rss = sum(p["tree_peak_rss_mib"] for p in ours["peak_rss"].values())
     out["total_peak_rss_vs_baseline"] = ratio(
@@ -402,42 +449,60 @@ def ratios(ours: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _latency_rows(report: dict[str, Any]) -> list[str]:
+    runs = [("ours", report["ours"])]
+    if report.get("baseline"):
+        runs.append(("baseline (rasa init)", report["baseline"]))
+    rows = []
+    for label, run in runs:
+        for level, paths in run["levels"].items():
+            for path, r in paths.items():
+                rows.append(
+                    f"| {label} | {path} | {level} | {r['messages_per_second']} | {r['p50_ms']} | "
+                    f"{r['p95_ms']} | {r['p99_ms']} | {r['max_ms']} | {r['messages']} | "
+                    f"{r['errors']} |"
+                )
+    return rows
+
+
+def _rss_rows(report: dict[str, Any]) -> list[str]:
+    runs = [("ours", report["ours"])] + (
+        [("baseline (rasa init)", report["baseline"])] if report.get("baseline") else []
+    )
+    rows = []
+    for label, run in runs:
+        for name, rss in run["peak_rss"].items():
+            rows.append(
+                f"| {label} | {name} | {rss['processes']} | {rss['tree_peak_rss_mib']} | "
+                f"{rss['largest_process_peak_rss_mib']} |"
+            )
+        rows.append(f"| {label} | model load | | {run['model_load_seconds']} s | |")
+    return rows
+
+
 def markdown(report: dict[str, Any]) -> str:
     lines = [
         "# Load benchmark",
         "",
-        f"{report['when']} on {report['machine']}; {report['customers']} concurrent customers, "
-        f"{report['seconds']:.0f} s per path, scripted {len(SCRIPTS['en'])}-turn intakes "
-        "(English and Chinese alternating). All requests to 127.0.0.1.",
+        f"{report['when']} on {report['machine']}; {report['seconds']:.0f} s per path and "
+        f"number of customers, scripted {len(SCRIPTS['en'])}-turn intakes (English and "
+        "Chinese alternating). All requests to 127.0.0.1.",
         "",
-        "| run | path | msgs/s | p50 ms | p95 ms | p99 ms | max ms | messages | errors |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| run | path | customers | msgs/s | p50 ms | p95 ms | p99 ms | max ms | messages "
+        "| errors |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        *_latency_rows(report),
+        "",
+        "| run | process | processes | tree peak RSS MiB | largest process MiB |",
+        "| --- | --- | ---: | ---: | ---: |",
+        *_rss_rows(report),
+        "",
+        f"Model: {report['ours'].get('model_mib')} MiB. One customer asking "
+        f"{LONG_TURNS} questions in one chat (gateway): {report['ours']['long_conversation']}.",
     ]
-    runs = [("ours", report["ours"])]
-    if report.get("baseline"):
-        runs.append(("baseline (rasa init)", report["baseline"]))
-    for label, run in runs:
-        for path, r in run["paths"].items():
-            lines.append(
-                f"| {label} | {path} | {r['messages_per_second']} | {r['p50_ms']} | "
-                f"{r['p95_ms']} | {r['p99_ms']} | {r['max_ms']} | {r['messages']} | "
-                f"{r['errors']} |"
-            )
-    lines += ["", "| run | process | processes | tree peak RSS MiB | largest process MiB |",
-              "| --- | --- | ---: | ---: | ---: |"]  # fmt: skip
-    for label, run in runs:
-        for name, rss in run["peak_rss"].items():
-            lines.append(
-                f"| {label} | {name} | {rss['processes']} | {rss['tree_peak_rss_mib']} | "
-                f"{rss['largest_process_peak_rss_mib']} |"
-            )
-    lines += ["", "| run | model load s |", "| --- | ---: |"]
-    for label, run in runs:
-        lines.append(f"| {label} | {run['model_load_seconds']} |")
     if report.get("ratios"):
         lines += ["", "Ratios, ours / baseline (latency > 1 is slower, msgs/s < 1 is slower):", ""]
-        for key, value in report["ratios"].items():
-            lines.append(f"- {key}: {value}")
+        lines += [f"- {key}: {value}" for key, value in report["ratios"].items()]
     lines += [
         "",
         "Notes: the baseline runs without an action server and keeps trackers in memory; "
@@ -451,23 +516,29 @@ def markdown(report: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--customers", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--customers", default="1,10,50", help="comma-separated numbers of concurrent customers"
+    )
+    parser.add_argument("--seconds", type=float, default=30.0, help="per path and level")
     parser.add_argument("--no-baseline", action="store_true", help="skip the rasa init run")
     parser.add_argument("--out", type=Path, default=REPORTS)
     args = parser.parse_args(argv)
-    if args.customers < 1 or args.seconds <= 0:
+    try:
+        levels = [int(n) for n in str(args.customers).split(",")]
+    except ValueError:
+        parser.error("--customers takes numbers separated by commas, e.g. 1,10,50")
+    if min(levels) < 1 or args.seconds <= 0:
         parser.error("--customers and --seconds must be positive")
 
     report: dict[str, Any] = {
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.node()} ({os.cpu_count()} CPUs)",
-        "customers": args.customers,
+        "customers": levels,
         "seconds": args.seconds,
-        "ours": bench_ours(args.customers, args.seconds),
+        "ours": bench_ours(levels, args.seconds),
     }
     if not args.no_baseline:
-        report["baseline"] = bench_baseline(args.customers, args.seconds)
+        report["baseline"] = bench_baseline(levels, args.seconds)
         report["ratios"] = ratios(report["ours"], report["baseline"])
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "bench.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")

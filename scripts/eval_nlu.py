@@ -29,7 +29,7 @@ from typing import Any
 import httpx
 import yaml
 
-from understanding.topics import topic_of
+from understanding.topics import CLEAR_SCORE, out_of_scope, topic_of
 
 ROOT = Path(__file__).resolve().parent.parent
 HELDOUT = ROOT / "tests" / "nlu"
@@ -38,7 +38,6 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<label>[^)]+)\)|\{(?P<json>[^}]+)\})")
 # What each acceptance criterion requires (issues 5 and 6).
 THRESHOLDS = {"intent_f1": 0.90, "entity_f1": 0.85, "faq_top1": 0.90, "oos_rejection": 0.90}
-RETRIEVAL = ("faq", "chitchat")
 
 
 @dataclass(frozen=True)
@@ -81,14 +80,22 @@ def load_examples() -> list[Example]:
 
 
 def predicted_intent(parse: dict[str, Any]) -> str:
-    """What the bot does with the message: the intent, the retrieval topic, or the fallback
-    when `understanding.topics` finds no plausible FAQ topic (as `action_answer_faq` does)."""
+    """What the bot does with the message, as `action_answer_faq`, `action_answer_chitchat`
+    and `action_handle_unclear` decide it: an FAQ or small-talk topic, out of scope, the
+    fallback, or the intent itself."""
     name = str((parse.get("intent") or {}).get("name") or "")
-    if name in RETRIEVAL:
-        topic = topic_of(name, str(parse.get("text") or ""))
+    text = str(parse.get("text") or "")
+    if name in ("faq", "out_of_scope"):
+        topic = topic_of("faq", text)
         if topic:
-            return f"{name}/{topic}"
-        return "nlu_fallback" if name == "faq" else name
+            return f"faq/{topic}"
+        return "out_of_scope" if name == "out_of_scope" or out_of_scope(text) else "nlu_fallback"
+    if name == "chitchat":
+        topic = topic_of("chitchat", text)
+        return f"chitchat/{topic}" if topic else "nlu_fallback"
+    if name == "nlu_fallback":
+        topic = topic_of("faq", text, min_score=CLEAR_SCORE)
+        return f"faq/{topic}" if topic else name
     return name
 
 

@@ -23,7 +23,7 @@ DIGRESSIONS = {
     "chitchat": ["action_answer_chitchat"],
     "challenge_bot": ["utter_iamabot"],
     "change_language": ["utter_language_changed"],
-    "out_of_scope": ["utter_out_of_scope"],
+    "out_of_scope": ["action_answer_faq"],
     "correct_answer": ["action_apply_correction"],
     "greet": ["utter_continue_intake"],
     "say_thanks": ["utter_you_are_welcome"],

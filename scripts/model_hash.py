@@ -11,7 +11,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-INPUTS = ["config.yml", "nlu", "stories", "domain", "requirements/rasa.lock"]
+INPUTS = [
+    "config.yml", "nlu", "stories", "domain", "requirements/rasa.lock", "scripts/training_data.py",
+]
 
 
 def files() -> list[Path]:

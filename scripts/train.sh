@@ -26,13 +26,19 @@ elif [ -f "$cache/models/$hash.tar.gz" ]; then
   say "using cached model for $hash"
   cp "$cache/models/$hash.tar.gz" "$model"
 else
-  say "training model $hash (a few minutes on 2 cores; progress below)"
+  say "training model $hash (about five minutes on 2 cores; progress below)"
   start=$(date +%s)
+  .venv/bin/python scripts/training_data.py --out build/training/nlu
   TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore .venv-rasa/bin/rasa train --config config.yml \
-    --domain domain --data nlu stories --out models --fixed-model-name "$hash" --num-threads 2 \
-    || true
+    --domain domain --data build/training/nlu stories --out models --fixed-model-name "$hash" \
+    --num-threads 2 || true
   [ -f "$model" ] || { echo "error: training did not produce $model; see the output above" >&2; exit 1; }
-  say "trained in $(( $(date +%s) - start ))s"
+  seconds=$(( $(date +%s) - start ))
+  mib=$(du -m "$model" | cut -f1)
+  mkdir -p reports
+  printf '{"model": "%s", "seconds": %d, "model_bytes": %d, "cores": %d, "trained_at": "%s"}\n' \
+    "$hash" "$seconds" "$(stat -c %s "$model")" "$(nproc)" "$(date -u +%FT%TZ)" > reports/training.json
+  say "trained in ${seconds}s, model ${mib} MiB (reports/training.json)"
   cp "$model" "$cache/models/$hash.tar.gz"
 fi
 ln -sf "$hash.tar.gz" models/current.tar.gz

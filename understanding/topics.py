@@ -1,11 +1,13 @@
 """Which FAQ or small-talk topic a question is about.
 
-Rasa's intent classifier decides *that* a message is an FAQ (or small talk); this module
-decides *which* one. A linear SVM over character and word n-grams, fitted from the
-paraphrases in `nlu/faq.yml` and `nlu/chitchat.yml` on first use (about a second), replaces
-the two ResponseSelectors: each of those carried its own 700 MB copy of the vocabulary,
-trained for twenty minutes, and ranked topics less accurately on the held-out sets. The
-fit is deterministic, so every machine answers the same question with the same topic.
+Rasa's intent classifier decides *that* a message is a question (an FAQ or something out
+of scope) or small talk; this module decides *which* one. A linear SVM over character and
+word n-grams, fitted on first use (about a second) from every paraphrase in `nlu/faq.yml`,
+`nlu/out_of_scope.yml` and `nlu/chitchat.yml`, replaces the two ResponseSelectors: each of
+those carried its own 700 MB copy of the vocabulary, trained for twenty minutes, and ranked
+topics less accurately on the held-out sets. Out of scope is one more class of the FAQ
+classifier, so "is this one of our questions at all" is decided with all 3,800 FAQ
+paraphrases in view. The fit is deterministic: every machine gives a question the same topic.
 """
 
 from __future__ import annotations
@@ -22,12 +24,19 @@ from sklearn.pipeline import Pipeline, make_union
 from sklearn.svm import LinearSVC
 
 NLU_DIR = Path(__file__).resolve().parent.parent / "nlu"
-GROUP_FILES = {"faq": "faq.yml", "chitchat": "chitchat.yml"}
+OUT_OF_SCOPE = "out_of_scope"
+#: group -> (NLU file, intent prefix) pairs; "faq/x" gives topic x, a plain intent itself.
+GROUPS: dict[str, tuple[tuple[str, str], ...]] = {
+    "faq": (("faq.yml", "faq/"), ("out_of_scope.yml", OUT_OF_SCOPE)),
+    "chitchat": (("chitchat.yml", "chitchat/"), ("out_of_scope.yml", OUT_OF_SCOPE)),
+}
 _ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:\([^)]+\)|\{[^}]+\})")
 
 #: A decision score below this means no topic is a plausible match: the caller answers with
 #: the fallback (rephrase, or a person) instead of a wrong topic.
-MIN_SCORE = -0.5
+MIN_SCORE = -0.7
+#: When Rasa was unsure of the intent, a topic this clear still answers the question.
+CLEAR_SCORE = -0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,19 +46,15 @@ class TopicGuess:
     topic: str
     score: float
 
-    @property
-    def sure(self) -> bool:
-        return self.score >= MIN_SCORE
 
-
-def training_examples(path: Path, group: str) -> list[tuple[str, str]]:
-    """(text, topic) pairs of one retrieval intent from a Rasa NLU file, entities unmarked."""
+def training_examples(path: Path, prefix: str) -> list[tuple[str, str]]:
+    """(text, topic) pairs of the intents starting with ``prefix`` in a Rasa NLU file."""
     pairs: list[tuple[str, str]] = []
     for block in yaml.safe_load(path.read_text("utf-8")).get("nlu", []):
         intent = str(block.get("intent") or "")
-        if not intent.startswith(f"{group}/"):
+        if not intent.startswith(prefix):
             continue
-        topic = intent.split("/", 1)[1]
+        topic = intent.split("/", 1)[1] if "/" in intent else intent
         for line in str(block.get("examples") or "").splitlines():
             line = line.strip()
             if line.startswith("- "):
@@ -92,13 +97,24 @@ class TopicClassifier:
         return [TopicGuess(str(classes[int(r.argmax())]), float(r.max())) for r in rows]
 
 
-@lru_cache(maxsize=len(GROUP_FILES))
+@lru_cache(maxsize=len(GROUPS))
 def classifier(group: str) -> TopicClassifier:
-    """The fitted classifier of one retrieval intent (`faq` or `chitchat`), kept after use."""
-    return TopicClassifier(training_examples(NLU_DIR / GROUP_FILES[group], group))
+    """The fitted classifier of one group (`faq` or `chitchat`), kept after first use."""
+    examples = [
+        pair for name, prefix in GROUPS[group] for pair in training_examples(NLU_DIR / name, prefix)
+    ]
+    return TopicClassifier(examples)
 
 
-def topic_of(group: str, text: str) -> str | None:
-    """The topic of ``text`` within ``group``, or None when no topic is a plausible match."""
+def topic_of(group: str, text: str, min_score: float = MIN_SCORE) -> str | None:
+    """The topic of ``text`` within ``group``; None when it is out of scope or no topic is a
+    plausible match."""
     guess = classifier(group).guess(text)
-    return guess.topic if guess.sure else None
+    if guess.topic == OUT_OF_SCOPE or guess.score < min_score:
+        return None
+    return guess.topic
+
+
+def out_of_scope(text: str) -> bool:
+    """Whether ``text`` reads as a question outside what the FAQ covers."""
+    return classifier("faq").guess(text).topic == OUT_OF_SCOPE

@@ -104,11 +104,21 @@ def test_a_broken_case_store_falls_back_to_the_generic_answer(
     assert (events, messages) == ([], [{"response": "utter_faq/how_long_overall"}])
 
 
-def test_an_unsure_topic_gets_the_fallback_not_a_guess(domain: DomainDict) -> None:
-    t = tracker(domain, "谁画了蒙娜丽莎", intent="faq")
+@pytest.mark.parametrize("intent", ["faq", "out_of_scope"])
+def test_a_question_outside_the_faq_is_out_of_scope_whatever_rasa_said(
+    domain: DomainDict, intent: str
+) -> None:
+    t = tracker(domain, "谁画了蒙娜丽莎", intent=intent)
     dispatcher = CollectingDispatcher()
     assert ActionAnswerFaq().run(dispatcher, t, domain) == []
-    assert said(dispatcher) == [{"response": "utter_default"}]
+    assert said(dispatcher) == [{"response": "utter_out_of_scope"}]
+
+
+def test_an_faq_that_rasa_called_out_of_scope_is_answered(domain: DomainDict) -> None:
+    t = tracker(domain, "不可抗力造成的故障也能赔吗？", intent="out_of_scope")
+    dispatcher = CollectingDispatcher()
+    assert ActionAnswerFaq().run(dispatcher, t, domain) == []
+    assert said(dispatcher) == [{"response": "utter_faq/force_majeure"}]
 
 
 @pytest.mark.parametrize(

@@ -439,8 +439,9 @@ def test_regexes_compile_and_match() -> None:
 
 def test_chitchat_domain_responses() -> None:
     data = load_yaml(CHITCHAT_DOMAIN)
-    assert set(data) == {"version", "intents", "responses"}
+    assert set(data) == {"version", "intents", "actions", "responses"}
     assert data["intents"] == ["chitchat"]
+    assert data["actions"] == ["action_answer_chitchat"]
     responses = data["responses"]
     topics = {i.split("/", 1)[1] for i in intent_examples(NLU_DIR / "chitchat.yml")}
     assert topics == set(CHITCHAT_TOPICS)
