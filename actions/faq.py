@@ -13,9 +13,10 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import store
+from actions import bounds, store
 from actions.common import language_of, message_time, policy
 from claims.case import Case
+from claims.errors import ClaimsValidationError
 from claims.faq_answers import TAILORED, answer_from_case
 from claims.intake import case_from_slots
 from understanding.topics import topic_of
@@ -55,13 +56,21 @@ class ActionAnswerFaq(Action):
         if topic is None:
             dispatcher.utter_message(response="utter_default")
             return []
+        events: list[EventType] = []
         if topic in TAILORED:
+            found = None
             try:
                 found = conversation_case(tracker)
                 text = found and answer_from_case(
                     policy(), topic, found[0], now=message_time(tracker),
                     language=language_of(tracker), submitted=found[1],
                 )
+            except ClaimsValidationError as error:
+                # A fact of the draft is out of bounds: ask for it again, answer generally.
+                if found is not None and not found[1]:
+                    events = bounds.reject_fact(dispatcher, found[0], error,
+                                                language_of(tracker)) or []
+                text = None
             except Exception:  # noqa: BLE001 - the generic answer is still true
                 logger.exception("no tailored answer for %s", tracker.sender_id)
                 text = None
@@ -69,7 +78,7 @@ class ActionAnswerFaq(Action):
                 dispatcher.utter_message(text=text)
                 return []
         dispatcher.utter_message(response=f"utter_faq/{topic}")
-        return []
+        return events
 
 
 class ActionAnswerChitchat(Action):

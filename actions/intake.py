@@ -15,9 +15,10 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import store
+from actions import bounds, store
 from actions.common import language_of, message_time, policy
 from claims.assessment import assess_case
+from claims.errors import ClaimsValidationError
 from claims.intake import INTAKE_SLOTS, case_from_slots, summary_lines
 
 logger = logging.getLogger(__name__)
@@ -106,7 +107,15 @@ class ActionSummarizeClaim(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        lines = summary_lines(tracker.current_slot_values(), policy(), language_of(tracker))
+        language = language_of(tracker)
+        slots = {**tracker.current_slot_values(), "language": language}
+        invalid = bounds.first_invalid_fact(slots, policy(), message_time(tracker))
+        if invalid is not None:
+            # Not a claim to confirm yet; the rules send the corrected fact back here.
+            rejected = bounds.reject_fact(dispatcher, *invalid, language)
+            if rejected is not None:
+                return [*rejected, SlotSet("awaiting_confirmation", True)]
+        lines = summary_lines(tracker.current_slot_values(), policy(), language)
         dispatcher.utter_message(response="utter_claim_summary", summary="\n".join(lines))
         dispatcher.utter_message(response="utter_ask_confirm_submit")
         return [SlotSet("awaiting_confirmation", True)]
@@ -135,7 +144,15 @@ class ActionSubmitClaim(Action):
         transcript = " ".join(
             str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"
         )
-        assessment = assess_case(rules, case, now=now, text=transcript)
+        try:
+            assessment = assess_case(rules, case, now=now, text=transcript)
+        except ClaimsValidationError as error:
+            # Still awaiting confirmation: the corrected fact goes back to the summary.
+            logger.info("case of %s out of bounds: %s", tracker.sender_id, error)
+            rejected = bounds.reject_fact(dispatcher, case, error, language)
+            if rejected is None:
+                dispatcher.utter_message(response="utter_submit_failed")
+            return rejected or []
         try:
             reference = store.submit_case(
                 tracker.sender_id, case,
