@@ -140,16 +140,21 @@ class ActionSubmitClaim(Action):
         now = message_time(tracker)
         rules = policy()
         slots = {**tracker.current_slot_values(), "language": language}
-        case = case_from_slots(slots, rules, now=now)
         transcript = " ".join(
             str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"
         )
+        case = None
         try:
+            case = case_from_slots(slots, rules, now=now)
             assessment = assess_case(rules, case, now=now, text=transcript)
-        except ClaimsValidationError as error:
+        except Exception as error:  # noqa: BLE001 - a 500 would drop the message
             # Still awaiting confirmation: the corrected fact goes back to the summary.
-            logger.info("case of %s out of bounds: %s", tracker.sender_id, error)
-            rejected = bounds.reject_fact(dispatcher, case, error, language)
+            rejected = None
+            if isinstance(error, ClaimsValidationError):
+                logger.info("case of %s out of bounds: %s", tracker.sender_id, error)
+                rejected = bounds.reject_fact(dispatcher, case, error, language)
+            else:
+                logger.exception("could not assess the case of %s", tracker.sender_id)
             if rejected is None:
                 dispatcher.utter_message(response="utter_submit_failed")
             return rejected or []
