@@ -164,7 +164,11 @@ class ValidateSlotMappings(ValidationAction):
         slots = {**slots, "language": language}
         bad: list[str] = []
         for _ in range(bounds.MAX_BAD_FACTS):
-            invalid = bounds.first_invalid_fact(slots, policy(), now)
+            try:
+                invalid = bounds.first_invalid_fact(slots, policy(), now)
+            except Exception:  # noqa: BLE001 - like save_draft: never break the chat
+                logger.exception("could not check the facts of this chat")
+                break
             found = invalid and bounds.invalid_fact(*invalid, language)
             if not found:
                 break
