@@ -13,14 +13,16 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import store
+from actions import bounds, store
 from actions.common import language_of, message_time, policy
 from claims.case import Case
+from claims.errors import ClaimsValidationError
 from claims.faq_answers import TAILORED, answer_from_case
 from claims.intake import case_from_slots
 from understanding.topics import out_of_scope, topic_of
 
 logger = logging.getLogger(__name__)
+
 
 def latest_text(tracker: Tracker) -> str:
     return str((tracker.latest_message or {}).get("text") or "")
@@ -43,23 +45,30 @@ def conversation_case(tracker: Tracker) -> tuple[Case, bool] | None:
     return case_from_slots(slots, policy(), now=message_time(tracker)), False
 
 
-def answer_faq(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str) -> None:
+def answer_faq(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str) -> list[EventType]:
     """The case's own numbers for a tailored topic when the chat has a case, else the
-    generic answer."""
+    generic answer. A draft fact out of bounds is asked for again (its events returned)."""
+    events: list[EventType] = []
     if topic in TAILORED:
+        found = None
         try:
             found = conversation_case(tracker)
             text = found and answer_from_case(
                 policy(), topic, found[0], now=message_time(tracker),
                 language=language_of(tracker), submitted=found[1],
             )
+        except ClaimsValidationError as error:
+            if found is not None and not found[1]:
+                events = bounds.reject_fact(dispatcher, found[0], error, language_of(tracker)) or []
+            text = None
         except Exception:  # noqa: BLE001 - the generic answer is still true
             logger.exception("no tailored answer for %s", tracker.sender_id)
             text = None
         if text:
             dispatcher.utter_message(text=text)
-            return
+            return events
     dispatcher.utter_message(response=f"utter_faq/{topic}")
+    return events
 
 
 class ActionAnswerFaq(Action):
@@ -74,13 +83,14 @@ class ActionAnswerFaq(Action):
     ) -> list[EventType]:
         text = latest_text(tracker)
         topic = topic_of("faq", text)
+        events: list[EventType] = []
         if topic is not None:
-            answer_faq(dispatcher, tracker, topic)
+            events = answer_faq(dispatcher, tracker, topic)
         elif out_of_scope(text) or tracker.get_intent_of_latest_message() == "out_of_scope":
             dispatcher.utter_message(response="utter_out_of_scope")
         else:
             dispatcher.utter_message(response="utter_default")
-        return []
+        return events
 
 
 class ActionAnswerChitchat(Action):

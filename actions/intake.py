@@ -15,10 +15,11 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import store
+from actions import bounds, store
 from actions.common import language_of, message_time, policy
 from actions.faq import answer_faq, latest_text
 from claims.assessment import assess_case
+from claims.errors import ClaimsValidationError
 from claims.intake import INTAKE_SLOTS, case_from_slots, summary_lines
 from understanding.topics import CLEAR_SCORE, topic_of
 
@@ -99,9 +100,8 @@ class ActionHandleUnclear(Action):
             return started
         topic = topic_of("faq", latest_text(tracker), min_score=CLEAR_SCORE)
         if topic is not None:
-            answer_faq(dispatcher, tracker, topic)
-        else:
-            dispatcher.utter_message(response="utter_default")
+            return answer_faq(dispatcher, tracker, topic)
+        dispatcher.utter_message(response="utter_default")
         return []
 
 
@@ -112,7 +112,15 @@ class ActionSummarizeClaim(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        lines = summary_lines(tracker.current_slot_values(), policy(), language_of(tracker))
+        language = language_of(tracker)
+        slots = {**tracker.current_slot_values(), "language": language}
+        invalid = bounds.first_invalid_fact(slots, policy(), message_time(tracker))
+        if invalid is not None:
+            # Not a claim to confirm yet; the rules send the corrected fact back here.
+            rejected = bounds.reject_fact(dispatcher, *invalid, language)
+            if rejected is not None:
+                return [*rejected, SlotSet("awaiting_confirmation", True)]
+        lines = summary_lines(tracker.current_slot_values(), policy(), language)
         dispatcher.utter_message(response="utter_claim_summary", summary="\n".join(lines))
         dispatcher.utter_message(response="utter_ask_confirm_submit")
         return [SlotSet("awaiting_confirmation", True)]
@@ -137,11 +145,24 @@ class ActionSubmitClaim(Action):
         now = message_time(tracker)
         rules = policy()
         slots = {**tracker.current_slot_values(), "language": language}
-        case = case_from_slots(slots, rules, now=now)
         transcript = " ".join(
             str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"
         )
-        assessment = assess_case(rules, case, now=now, text=transcript)
+        case = None
+        try:
+            case = case_from_slots(slots, rules, now=now)
+            assessment = assess_case(rules, case, now=now, text=transcript)
+        except Exception as error:  # noqa: BLE001 - a 500 would drop the message
+            # Still awaiting confirmation: the corrected fact goes back to the summary.
+            rejected = None
+            if isinstance(error, ClaimsValidationError):
+                logger.info("case of %s out of bounds: %s", tracker.sender_id, error)
+                rejected = bounds.reject_fact(dispatcher, case, error, language)
+            else:
+                logger.exception("could not assess the case of %s", tracker.sender_id)
+            if rejected is None:
+                dispatcher.utter_message(response="utter_submit_failed")
+            return rejected or []
         try:
             reference = store.submit_case(
                 tracker.sender_id, case,

@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions import store
+from actions import bounds, store
 from actions.common import incoming, language_of, policy, render
 from claims.intake import case_from_slots, extract_updates
 from claims.language import detect_language, requested_language
@@ -115,6 +115,13 @@ class ValidateSlotMappings(ValidationAction):
                 dispatcher.utter_message(
                     **render(domain, response, language, started_at=readable_time(started)),
                 )
+        bad = self.out_of_bounds(dispatcher, domain, {**slots, **updates}, message.now, language)
+        for slot in bad:
+            # Cleared (asked again if its form needs it); a value new this turn is not set.
+            if slots.get(slot) is None:
+                updates.pop(slot, None)
+            else:
+                updates[slot] = None
         if requested and tracker.active_loop_name and not is_digression(message.intent):
             if requested in updates:
                 updates["misunderstandings"] = 0
@@ -123,7 +130,7 @@ class ValidateSlotMappings(ValidationAction):
                 # repeated tries explain it and offer a person.
                 updates.setdefault(requested, None)
                 count = int(slots.get("misunderstandings") or 0) + (
-                    0 if extraction.problems else 1
+                    0 if extraction.problems or bad else 1
                 )
                 updates["misunderstandings"] = count
                 if count >= MISUNDERSTANDINGS_BEFORE_HELP:
@@ -147,6 +154,29 @@ class ValidateSlotMappings(ValidationAction):
             if reference and reference != slots.get("case_reference"):
                 updates["case_reference"] = reference
         return [SlotSet(name, value) for name, value in updates.items()]
+
+    @staticmethod
+    def out_of_bounds(
+        dispatcher: CollectingDispatcher, domain: DomainDict, slots: dict[str, Any], now: Any,
+        language: str,
+    ) -> list[str]:
+        """The slots whose values `claims` refuses, each explained to the customer once."""
+        slots = {**slots, "language": language}
+        bad: list[str] = []
+        for _ in range(bounds.MAX_BAD_FACTS):
+            try:
+                invalid = bounds.first_invalid_fact(slots, policy(), now)
+            except Exception:  # noqa: BLE001 - like save_draft: never break the chat
+                logger.exception("could not check the facts of this chat")
+                break
+            found = invalid and bounds.invalid_fact(*invalid, language)
+            if not found:
+                break
+            slot, response, values = found
+            dispatcher.utter_message(**render(domain, response, language, **values))
+            slots[slot] = None
+            bad.append(slot)
+        return bad
 
     @staticmethod
     def save_draft(sender_id: str, slots: dict[str, Any], now: Any, language: str) -> str | None:

@@ -45,6 +45,7 @@ from bot import notifications as say
 from bot.auth import AgentDirectory, Principal, authenticate, require_name, valid_agent_name
 from bot.settings import GatewaySettings, get_settings
 from claims.case import InvalidTransition, Stage
+from claims.errors import ClaimsValidationError
 from claims.stages import TRANSITIONS, allowed_next
 from db.evidence_store import EvidenceStore
 from db.models import AuditRow, CaseRow, Customer, EscalationRow, TranscriptRow
@@ -206,11 +207,17 @@ class StaffContext:
         return sorted(a for a, at in self.presence.items() if at >= cutoff)
 
     async def db(self, fn: Callable[[], T]) -> T:
-        """Run blocking database work off the event loop; unknown case → 404."""
+        """Run blocking database work off the event loop; unknown case → 404, a value the
+        domain refuses → 422 naming the field (never a 500)."""
         try:
             return await asyncio.to_thread(fn)
         except CaseNotFound as exc:
             raise HTTPException(status_code=404, detail=f"no case {exc.args[0]}") from exc
+        except ClaimsValidationError as exc:
+            log.warning("case data refused: %s", exc)
+            raise HTTPException(
+                status_code=422, detail={"field": exc.field, "problem": exc.message}
+            ) from exc
 
 
 def contact_of(uow: UnitOfWork, reference: str) -> Contact:

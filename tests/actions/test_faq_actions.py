@@ -7,6 +7,7 @@ question of the topic it is about.
 from __future__ import annotations
 
 import pytest
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -134,3 +135,15 @@ def test_small_talk_is_answered_by_its_topic(
     t = tracker(domain, text, intent="chitchat")
     assert ActionAnswerChitchat().run(dispatcher, t, domain) == []
     assert said(dispatcher) == [expected]
+
+
+def test_an_out_of_bounds_draft_fact_is_asked_again_and_the_answer_is_generic(
+    domain: DomainDict,
+) -> None:
+    huge = {"amount": "1e26", "currency": "CNY"}
+    events, messages = ask(domain, "how_much_compensation", slots={**FACTS, "revenue_lost": huge})
+    assert events == [SlotSet("revenue_lost", None)]
+    assert messages == [
+        {"response": "utter_claim_amount_out_of_bounds", "field": "营收损失"},
+        {"response": "utter_faq/how_much_compensation"},
+    ]

@@ -145,6 +145,19 @@ def test_summary_zh(domain: DomainDict, dispatcher: CollectingDispatcher) -> Non
     ]
 
 
+def test_summary_asks_again_for_an_out_of_bounds_start(
+    domain: DomainDict, dispatcher: CollectingDispatcher
+) -> None:
+    slots = {**OUTAGE_EN, "started_at": "1990-01-01T09:00:00+08:00"}
+    t = tracker(domain, "ann@example.com", intent="give_contact", slots=slots)
+    assert ActionSummarizeClaim().run(dispatcher, t, domain) == [
+        SlotSet("started_at", None), SlotSet("awaiting_confirmation", True),
+    ]  # fmt: skip
+    assert said(dispatcher) == [
+        {"response": "utter_claim_fact_out_of_bounds", "field": "start time"}
+    ]
+
+
 # --------------------------------------------------------------------------- submit
 
 
@@ -463,3 +476,27 @@ def test_an_unclear_message_gets_the_fallback(
     events = ActionHandleUnclear().run(dispatcher, tracker(domain, "banana"), domain)
     assert events == []
     assert said(dispatcher) == [{"response": "utter_default"}]
+
+
+@pytest.mark.parametrize(
+    "extra,slot,response,field",
+    [
+        ({"revenue_lost": {"amount": "1e26", "currency": "CNY"}}, "revenue_lost",
+         "utter_claim_amount_out_of_bounds", "lost revenue"),
+        ({"recovery_cost": {"amount": "300", "currency": "USD"}}, "recovery_cost",
+         "utter_claim_amount_out_of_bounds", "recovery cost"),
+        ({"people_idle": 1e12}, "people_idle", "utter_claim_fact_out_of_bounds", "idle staff"),
+    ],
+)  # fmt: skip
+def test_submit_asks_again_for_an_out_of_bounds_fact_and_keeps_the_draft(
+    domain: DomainDict, dispatcher: CollectingDispatcher,
+    extra: dict[str, Any], slot: str, response: str, field: str,
+) -> None:
+    draft = seed_case(OUTAGE_EN)
+    slots = {**OUTAGE_EN, **extra, "awaiting_confirmation": True, "case_reference": draft}
+    t = tracker(domain, "yes", intent="affirm", slots=slots)
+    assert ActionSubmitClaim().run(dispatcher, t, domain) == [SlotSet(slot, None)]
+    assert said(dispatcher) == [{"response": response, "field": field}]
+    assert store.case_status(draft) == "draft"
+    stored = store.load_case(draft)
+    assert stored is not None and stored.description == OUTAGE_EN["description"]

@@ -394,3 +394,53 @@ async def test_a_new_report_never_overwrites_a_case_looked_up_earlier(
         new = u.cases.summary(reference(2))
         assert old is not None and old.description == "支付系统宕机"
         assert new is not None and new.status == "draft"
+
+
+# --------------------------------------------------------------------------- out of bounds
+
+
+async def test_an_out_of_bounds_amount_is_refused_and_asked_again(domain: DomainDict) -> None:
+    ref = seed_case(OUTAGE)
+    slots = {**OUTAGE, "case_reference": ref, "intake_active": True}
+    t = tracker(
+        domain, "我们损失了5000000000000000元", intent="give_amount", slots=slots,
+        active_loop="impact_form", requested_slot="revenue_lost",
+    )  # fmt: skip
+    events, messages = await run(domain, t)
+    assert events == [
+        SlotSet("language", "zh"),
+        SlotSet("revenue_lost", None),
+        SlotSet("misunderstandings", 0),
+    ]
+    assert messages == [{"text": (
+        "“营收损失”的金额看起来不对。请重新告诉我一个实际的正数金额，并注明币种，"
+        "且与其他金额用同一币种，例如“12,000元”。您说过的其他信息都保留着。"
+    )}]  # fmt: skip
+    with uow() as u:
+        case = u.cases.get(ref)
+        assert case is not None
+        assert (case.description, case.losses) == ("支付系统宕机", [])
+
+
+async def test_a_start_decades_ago_is_refused_in_english(domain: DomainDict) -> None:
+    slots = {**OUTAGE, "language": "en", "ended_at": D20.format("13:00")}
+    t = tracker(
+        domain, "it started on 1990-01-01 09:00", intent="give_time", slots=slots,
+        active_loop="incident_form", requested_slot="started_at",
+    )  # fmt: skip
+    events, messages = await run(domain, t)
+    assert events == [
+        SlotSet("language", "en"),
+        SlotSet("started_at", None),
+        SlotSet("misunderstandings", 0),
+        SlotSet("case_reference", reference(1)),
+    ]
+    assert messages == [{"text": (
+        "The start time looks wrong (the number is far too large, or the downtime would be "
+        'implausibly long): please tell me again, e.g. "yesterday 9am" or "200 people". '
+        "Everything else you told me is kept."
+    )}]  # fmt: skip
+    with uow() as u:
+        case = u.cases.get(reference(1))
+        assert case is not None
+        assert [e.kind for e in case.timeline] == [TimelineKind.RESTORED]

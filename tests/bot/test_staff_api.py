@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import GatewaySettings
@@ -25,6 +26,7 @@ from claims.case import Case, LossItem, Money, TimelineEntry
 from db.engine import make_engine, make_session_factory
 from db.evidence_store import EvidenceStore
 from db.migrate import upgrade
+from db.models import CaseRow
 from db.uow import UnitOfWork
 
 TOKEN = "shared-test-token"
@@ -293,6 +295,23 @@ def test_invalid_stage_transition_is_422_with_allowed(env: tuple[TestClient, Fak
     body = response.json()
     assert body["allowed"] == ["evidence_collection", "rejected", "withdrawn"]
     assert body["current"] == "reported"
+    assert hub.pushed == []
+
+
+def test_case_data_the_domain_refuses_is_422_naming_the_field(
+    env: tuple[TestClient, FakeHub, str], sessions: sessionmaker[Session]
+) -> None:
+    client, hub, ref = env
+    with sessions() as session:
+        row = session.scalars(select(CaseRow).where(CaseRow.reference == ref)).one()
+        row.facts = {**(row.facts or {}), "monthly_uptime": "150"}
+        session.commit()
+    problem = {"field": "monthly_uptime", "problem": "is a percentage between 0 and 100"}
+    response = client.get(f"/api/cases/{ref}", headers=auth())
+    assert (response.status_code, response.json()) == (422, {"detail": problem})
+    response = client.post(f"/api/cases/{ref}/stage", headers=auth(),
+                           json={"stage": "evidence_collection"})  # fmt: skip
+    assert (response.status_code, response.json()) == (422, {"detail": problem})
     assert hub.pushed == []
 
 
