@@ -16,21 +16,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import store
-from actions.common import language_of, message_time, policy
+from actions.common import language_of, mentioned_reference, message_time, policy
 from actions.intake import CUSTOMER_SLOTS
 from claims.case import Case
 from claims.intake import case_from_slots, slots_from_case
 
-REFERENCE = re.compile(r"CLM-\d{4}-\d{6}", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 DIGITS = re.compile(r"\d")
-
-
-def mentioned_reference(tracker: Tracker) -> str | None:
-    entity = next(tracker.get_latest_entity_values("case_reference"), None)
-    text = str(entity or (tracker.latest_message or {}).get("text") or "")
-    match = REFERENCE.search(text)
-    return match.group(0).upper() if match else None
 
 
 def contact_matches(case: Case, text: str) -> bool:

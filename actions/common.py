@@ -6,6 +6,7 @@ Nothing here runs at import time; the policy is loaded on first use and kept.
 from __future__ import annotations
 
 import random
+import re
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -15,6 +16,16 @@ from rasa_sdk.types import DomainDict
 
 from claims.intake import IncomingMessage
 from claims.policy import Policy, load_policy
+
+REFERENCE = re.compile(r"CLM-\d{4}-\d{6}", re.IGNORECASE)
+
+
+def mentioned_reference(tracker: Tracker) -> str | None:
+    """The case reference in the latest message (entity or plain text), upper-cased."""
+    entity = next(tracker.get_latest_entity_values("case_reference"), None)
+    text = str(entity or (tracker.latest_message or {}).get("text") or "")
+    match = REFERENCE.search(text)
+    return match.group(0).upper() if match else None
 
 
 @lru_cache(maxsize=1)

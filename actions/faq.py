@@ -9,12 +9,12 @@ from __future__ import annotations
 import logging
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import bounds, store
-from actions.common import language_of, message_time, policy
+from actions.common import language_of, mentioned_reference, message_time, policy
 from claims.case import Case
 from claims.errors import ClaimsValidationError
 from claims.faq_answers import TAILORED, answer_from_case
@@ -72,8 +72,9 @@ def answer_faq(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str) -
 
 
 class ActionAnswerFaq(Action):
-    """A question (Rasa's `faq` or `out_of_scope`): one of our FAQ topics, out of scope, or
-    too unclear to place (the fallback, with its offer of a person)."""
+    """A question (Rasa's `faq` or `out_of_scope`): about a case when it names one (the
+    status lookup, whatever the classifier made of the words), else one of our FAQ topics,
+    out of scope, or too unclear to place (the fallback, with its offer of a person)."""
 
     def name(self) -> str:
         return "action_answer_faq"
@@ -81,6 +82,8 @@ class ActionAnswerFaq(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if mentioned_reference(tracker):
+            return [FollowupAction("action_case_status")]
         text = latest_text(tracker)
         topic = topic_of("faq", text)
         events: list[EventType] = []

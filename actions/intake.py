@@ -16,12 +16,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import bounds, store
-from actions.common import language_of, message_time, policy
+from actions.common import language_of, mentioned_reference, message_time, policy
 from actions.faq import answer_faq, latest_text
 from claims.assessment import assess_case
 from claims.errors import ClaimsValidationError
 from claims.intake import INTAKE_SLOTS, case_from_slots, summary_lines
-from understanding.topics import CLEAR_SCORE, topic_of
+from understanding.topics import CLEAR_SCORE, out_of_scope, topic_of
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +87,9 @@ def start_misheard_report(
 class ActionHandleUnclear(Action):
     """Low NLU confidence, or an answer when no question was asked: a message that plainly
     reports an incident still starts the intake (its facts were extracted already), one
-    that clearly asks an FAQ gets its answer, anything else gets the fallback text."""
+    that names a case reference is a question about that case (the status lookup), one
+    that clearly asks an FAQ gets its answer, one clearly outside what we do is told so,
+    anything else gets the fallback text."""
 
     def name(self) -> str:
         return "action_handle_unclear"
@@ -98,10 +100,14 @@ class ActionHandleUnclear(Action):
         started = start_misheard_report(dispatcher, tracker, domain)
         if started is not None:
             return started
-        topic = topic_of("faq", latest_text(tracker), min_score=CLEAR_SCORE)
+        if mentioned_reference(tracker):
+            return [FollowupAction("action_case_status")]
+        text = latest_text(tracker)
+        topic = topic_of("faq", text, min_score=CLEAR_SCORE)
         if topic is not None:
             return answer_faq(dispatcher, tracker, topic)
-        dispatcher.utter_message(response="utter_default")
+        outside = out_of_scope(text, min_score=CLEAR_SCORE)
+        dispatcher.utter_message(response="utter_out_of_scope" if outside else "utter_default")
         return []
 
 

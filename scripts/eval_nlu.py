@@ -95,7 +95,9 @@ def predicted_intent(parse: dict[str, Any]) -> str:
         return f"chitchat/{topic}" if topic else "nlu_fallback"
     if name == "nlu_fallback":
         topic = topic_of("faq", text, min_score=CLEAR_SCORE)
-        return f"faq/{topic}" if topic else name
+        if topic:
+            return f"faq/{topic}"
+        return "out_of_scope" if out_of_scope(text, min_score=CLEAR_SCORE) else name
     return name
 
 

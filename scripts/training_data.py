@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "nlu"
 OUT = ROOT / "build" / "training" / "nlu"
 SAMPLED = {"faq.yml"}
-PER_TOPIC = 8  # per language
+PER_TOPIC = 12  # per language
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 

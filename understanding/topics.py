@@ -115,6 +115,7 @@ def topic_of(group: str, text: str, min_score: float = MIN_SCORE) -> str | None:
     return guess.topic
 
 
-def out_of_scope(text: str) -> bool:
+def out_of_scope(text: str, min_score: float = MIN_SCORE) -> bool:
     """Whether ``text`` reads as a question outside what the FAQ covers."""
-    return classifier("faq").guess(text).topic == OUT_OF_SCOPE
+    guess = classifier("faq").guess(text)
+    return guess.topic == OUT_OF_SCOPE and guess.score >= min_score

@@ -7,7 +7,7 @@ question of the topic it is about.
 from __future__ import annotations
 
 import pytest
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -147,3 +147,13 @@ def test_an_out_of_bounds_draft_fact_is_asked_again_and_the_answer_is_generic(
         {"response": "utter_claim_amount_out_of_bounds", "field": "营收损失"},
         {"response": "utter_faq/how_much_compensation"},
     ]
+
+
+@pytest.mark.parametrize("intent", ["faq", "out_of_scope"])
+def test_a_question_naming_a_case_is_a_status_lookup_whatever_rasa_said(
+    domain: DomainDict, intent: str
+) -> None:
+    t = tracker(domain, "status of CLM-2026-000123, my email is x@example.com", intent=intent)
+    dispatcher = CollectingDispatcher()
+    assert ActionAnswerFaq().run(dispatcher, t, domain) == [FollowupAction("action_case_status")]
+    assert said(dispatcher) == []

@@ -473,9 +473,32 @@ def test_an_unclear_message_that_reported_an_incident_starts_the_intake(
 def test_an_unclear_message_gets_the_fallback(
     domain: DomainDict, dispatcher: CollectingDispatcher
 ) -> None:
-    events = ActionHandleUnclear().run(dispatcher, tracker(domain, "banana"), domain)
+    events = ActionHandleUnclear().run(dispatcher, tracker(domain, "嗯？"), domain)
     assert events == []
     assert said(dispatcher) == [{"response": "utter_default"}]
+
+
+def test_an_unclear_message_naming_a_case_is_a_status_lookup(
+    domain: DomainDict, dispatcher: CollectingDispatcher
+) -> None:
+    t = tracker(domain, "CLM-2026-000123 ???", intent="nlu_fallback")
+    assert ActionHandleUnclear().run(dispatcher, t, domain) == [
+        FollowupAction("action_case_status")
+    ]
+    assert said(dispatcher) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "response"),
+    [("不可抗力造成的故障也能赔吗？", "utter_faq/force_majeure"),
+     ("what is the capital of France", "utter_out_of_scope")],
+)
+def test_an_unclear_message_that_clearly_asks_something_gets_its_answer(
+    domain: DomainDict, dispatcher: CollectingDispatcher, text: str, response: str
+) -> None:
+    t = tracker(domain, text, intent="nlu_fallback")
+    assert ActionHandleUnclear().run(dispatcher, t, domain) == []
+    assert said(dispatcher) == [{"response": response}]
 
 
 @pytest.mark.parametrize(
