@@ -1,11 +1,14 @@
 """Write the NLU data Rasa trains on, derived from `nlu/`, into build/training/nlu.
 
 `nlu/` stays the one source of truth. Rasa's intent classifier only has to learn *that*
-a message is an FAQ; which topic it is about is `understanding.topics`, fitted on every
-paraphrase. So the FAQ file reaches Rasa as an even sample of PER_TOPIC examples per topic
-and language (half of Rasa's training time went on thousands of near-identical FAQ
-paraphrases), and examples that appear twice anywhere are dropped. Every other file is
-copied unchanged. Deterministic: the same `nlu/` always gives the same files.
+a message is an FAQ or small talk; which topic it is about is `understanding.topics`,
+fitted on every paraphrase. So the FAQ file reaches Rasa as an even sample of PER_TOPIC
+examples per topic and language (half of Rasa's training time went on thousands of
+near-identical FAQ paraphrases), examples that appear twice anywhere are dropped, and the
+retrieval intents `faq/<topic>` and `chitchat/<topic>` become the plain intents `faq` and
+`chitchat` (with no ResponseSelector, Rasa would only featurize every answer text for
+nothing). Every other file is copied unchanged. Deterministic: the same `nlu/` always
+gives the same files.
 
     .venv/bin/python scripts/training_data.py [--out build/training/nlu]
 """
@@ -24,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "nlu"
 OUT = ROOT / "build" / "training" / "nlu"
 SAMPLED = {"faq.yml"}
+PLAIN = ("faq", "chitchat")  # retrieval intents that reach Rasa without their topic
 PER_TOPIC = 12  # per language
 CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -45,17 +49,28 @@ def _key(example: str) -> str:
     return " ".join(example.lower().split())
 
 
-def sampled_blocks(path: Path, seen: set[str]) -> list[tuple[str, list[str]]]:
-    """(intent, examples) per block: PER_TOPIC per language, first occurrence only."""
-    blocks = []
+def plain_intent(intent: str) -> str:
+    base = intent.split("/", 1)[0]
+    return base if base in PLAIN else intent
+
+
+def sampled(block: dict[str, object], seen: set[str]) -> list[str]:
+    """PER_TOPIC examples per language of one block, each seen for the first time."""
+    fresh = [e for e in examples(block) if _key(e) not in seen]
+    seen.update(_key(e) for e in fresh)
+    zh = [e for e in fresh if CJK.search(e)]
+    en = [e for e in fresh if not CJK.search(e)]
+    return even_sample(en, PER_TOPIC) + even_sample(zh, PER_TOPIC)
+
+
+def intent_blocks(path: Path, seen: set[str] | None) -> list[tuple[str, list[str]]]:
+    """(intent, examples) of a file, retrieval intents made plain and merged; sampled when
+    ``seen`` is given (the examples of every other file)."""
+    merged: dict[str, list[str]] = {}
     for block in yaml.safe_load(path.read_text("utf-8")).get("nlu", []):
-        fresh = [e for e in examples(block) if _key(e) not in seen]
-        seen.update(_key(e) for e in fresh)
-        zh = [e for e in fresh if CJK.search(e)]
-        en = [e for e in fresh if not CJK.search(e)]
-        kept = even_sample(en, PER_TOPIC) + even_sample(zh, PER_TOPIC)
-        blocks.append((str(block["intent"]), kept))
-    return blocks
+        kept = sampled(block, seen) if seen is not None else examples(block)
+        merged.setdefault(plain_intent(str(block["intent"])), []).extend(kept)
+    return list(merged.items())
 
 
 def write_blocks(path: Path, blocks: list[tuple[str, list[str]]]) -> None:
@@ -85,7 +100,9 @@ def build(source: Path = SOURCE, out: Path = OUT) -> list[Path]:
         target = out / path.relative_to(source)
         target.parent.mkdir(parents=True, exist_ok=True)
         if path.name in SAMPLED:
-            write_blocks(target, sampled_blocks(path, seen))
+            write_blocks(target, intent_blocks(path, seen))
+        elif any(f"intent: {name}/" in path.read_text("utf-8") for name in PLAIN):
+            write_blocks(target, intent_blocks(path, None))
         else:
             shutil.copyfile(path, target)
         written.append(target)
