@@ -15,5 +15,12 @@ status=0
 (cd "$dir/repo" && CI=true CLAIMS_CACHE_DIR="$cache" bash .ci/run </dev/null) || status=$?
 elapsed=$(( $(date +%s) - start ))
 echo "[fresh] .ci/run exited $status after ${elapsed}s ($(( elapsed / 60 )) min $(( elapsed % 60 )) s)"
-if [ "$status" -eq 0 ]; then rm -rf "$dir"; else echo "[fresh] the clone is kept in $dir/repo"; fi
+if [ "$status" -eq 0 ]; then
+  # Keep what it trained for later runs of this checkout (the check itself started empty).
+  mkdir -p "${CLAIMS_CACHE_DIR:-$HOME/.cache/claim-intake}/models"
+  cp -n "$cache"/models/*.tar.gz "${CLAIMS_CACHE_DIR:-$HOME/.cache/claim-intake}/models/" 2>/dev/null || true
+  rm -rf "$dir"
+else
+  echo "[fresh] the clone is kept in $dir/repo"
+fi
 exit "$status"
