@@ -72,9 +72,10 @@ def answer_faq(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str) -
 
 
 class ActionAnswerFaq(Action):
-    """A question (Rasa's `faq` or `out_of_scope`): about a case when it names one (the
-    status lookup, whatever the classifier made of the words), else one of our FAQ topics,
-    out of scope, or too unclear to place (the fallback, with its offer of a person)."""
+    """A question (Rasa's `faq` or `out_of_scope`): outside an intake, about a case when it
+    names one (the status lookup, whatever the classifier made of the words); else one of
+    our FAQ topics, out of scope, or too unclear to place (the fallback, with its offer of a
+    person)."""
 
     def name(self) -> str:
         return "action_answer_faq"
@@ -82,7 +83,7 @@ class ActionAnswerFaq(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if mentioned_reference(tracker):
+        if mentioned_reference(tracker) and not tracker.active_loop_name:
             return [FollowupAction("action_case_status")]
         text = latest_text(tracker)
         topic = topic_of("faq", text)

@@ -100,7 +100,7 @@ class ActionHandleUnclear(Action):
         started = start_misheard_report(dispatcher, tracker, domain)
         if started is not None:
             return started
-        if mentioned_reference(tracker):
+        if mentioned_reference(tracker) and not tracker.active_loop_name:
             return [FollowupAction("action_case_status")]
         text = latest_text(tracker)
         topic = topic_of("faq", text, min_score=CLEAR_SCORE)

@@ -157,3 +157,13 @@ def test_a_question_naming_a_case_is_a_status_lookup_whatever_rasa_said(
     dispatcher = CollectingDispatcher()
     assert ActionAnswerFaq().run(dispatcher, t, domain) == [FollowupAction("action_case_status")]
     assert said(dispatcher) == []
+
+
+def test_inside_an_intake_a_question_naming_a_case_is_answered_as_a_question(
+    domain: DomainDict,
+) -> None:
+    t = tracker(domain, "不可抗力造成的故障也能赔吗？CLM-2026-000123", intent="faq",
+                active_loop="incident_form", requested_slot="started_at")  # fmt: skip
+    dispatcher = CollectingDispatcher()
+    assert ActionAnswerFaq().run(dispatcher, t, domain) == []
+    assert said(dispatcher) == [{"response": "utter_faq/force_majeure"}]

@@ -1,0 +1,89 @@
+"""Where one Rasa turn's CPU goes: py-spy samples the Rasa process while one customer runs
+the benchmark's scripted intakes straight to its REST webhook, then the busy samples are
+summed per function (shares of Rasa's busy time, top 40) and the ms per turn printed.
+
+    .venv/bin/pip install py-spy   # a profiler, not a dependency of the project
+    .venv/bin/python -m scripts.profile_turn [--seconds 40]
+
+Starts its own stack on free loopback ports (tests/integration/stack.py) and stops it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts.bench import SCRIPTS, Target  # noqa: E402
+from tests.integration.stack import Stack  # noqa: E402
+
+IDLE = ("select (selectors", "poll", "wait (threading")
+
+
+def conversation(target: Target, index: int) -> int:
+    session, language = uuid.uuid4().hex, ("en", "zh")[index % 2]
+    for text in SCRIPTS[language]:
+        url, body = target.request(session, text, language)
+        httpx.post(url, json=body, timeout=60).raise_for_status()
+    return len(SCRIPTS[language])
+
+
+def shares(raw: Path, top: int = 40) -> list[tuple[float, str]]:
+    counts: collections.Counter[str] = collections.Counter()
+    busy = 0
+    for line in raw.read_text().splitlines():
+        stack, n = line.rsplit(" ", 1)
+        frames = stack.split(";")
+        if any(word in frames[-1] for word in IDLE):
+            continue
+        busy += int(n)
+        for name in {f.split(" (")[0] + " " + f.rsplit("(", 1)[-1][:70] for f in frames}:
+            counts[name] += int(n)
+    return [(round(100 * c / busy, 1), name) for name, c in counts.most_common(top)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=40.0)
+    args = parser.parse_args(argv)
+    spy = shutil.which("py-spy") or str(ROOT / ".venv" / "bin" / "py-spy")
+    if not Path(spy).exists():
+        raise SystemExit("py-spy is not installed: .venv/bin/pip install py-spy")
+    with tempfile.TemporaryDirectory(prefix="profile-") as tmp:
+        stack = Stack(workdir=Path(tmp))
+        try:
+            stack.start("rasa", "actions", "gateway")
+            target = Target("rasa_rest", stack.rasa_url, False)
+            conversation(target, 0)  # warm up
+            raw = Path(tmp) / "samples.txt"
+            spy_cmd = [spy, "record", "-p", str(stack.processes["rasa"].pid), "-d",
+                       str(int(args.seconds)), "-f", "raw", "-o", str(raw), "--nonblocking"]
+            recorder = subprocess.Popen(spy_cmd, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)  # fmt: skip
+            started, turns, index = time.monotonic(), 0, 0
+            while time.monotonic() - started < args.seconds - 2:
+                turns += conversation(target, index)
+                index += 1
+            elapsed = time.monotonic() - started
+            recorder.wait(timeout=args.seconds + 60)
+            print(f"{turns} turns, {elapsed * 1000 / turns:.0f} ms per turn (under py-spy)")
+            for share, name in shares(raw):
+                print(f"{share:5.1f} %  {name}")
+        finally:
+            stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
