@@ -492,3 +492,16 @@ def test_a_report_heard_as_a_correction_is_still_a_report(policy: Policy) -> Non
     later = run(policy, "actually it started at 8, not 10", "correct_answer",
                 slots={"description": "x", "started_at": "2026-11-20T10:00:00+08:00"})
     assert later.correction is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "start"),
+    [("we have system logs and screenshots", "system", 8), ("有系统日志和截图", "系统", 1)],
+)
+def test_a_generic_word_tagged_as_a_system_names_no_system(
+    policy: Policy, text: str, value: str, start: int
+) -> None:
+    entity = {"entity": "system", "value": value, "start": start, "end": start + len(value)}
+    updates = run(policy, text, intent="describe_evidence", requested="evidence_items",
+                  slots={"affected_systems": ["payment"]}, entities=(entity,)).updates  # fmt: skip
+    assert "affected_systems" not in updates
