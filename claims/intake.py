@@ -640,13 +640,15 @@ def _description(w: _Work) -> bool:
     return True
 
 
-#: Words a classifier may tag as a system that name none ("system logs", "系统日志").
+#: Words a classifier may tag as a system that name none ("system logs", "系统日志"):
+#: only the report itself or the answer to "which system?" may give them.
 _GENERIC_SYSTEMS = frozenset({"system", "systems", "the system", "系统"})
 
 
 def _systems(w: _Work) -> None:
     found = [v.lower() for v in _entities(w.message, "system")]
-    found = [v for v in found if v.strip() not in _GENERIC_SYSTEMS]
+    if w.requested != "affected_systems" and "description" not in w.updates:
+        found = [v for v in found if v.strip() not in _GENERIC_SYSTEMS]
     if not found and (w.requested == "affected_systems" or "description" in w.updates):
         found = [name for name, pat in _SYSTEMS if pat.search(w.text)]
         if not found and w.requested == "affected_systems" and 0 < len(w.text) <= 40:
