@@ -20,6 +20,8 @@ from actions.common import language_of, mentioned_reference, message_time, polic
 from actions.intake import CUSTOMER_SLOTS
 from claims.case import Case
 from claims.intake import case_from_slots, slots_from_case
+from claims.lifecycle import HUMAN_REQUESTED, CaseNotFound, NotYourCase
+from claims.status import is_draft
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 DIGITS = re.compile(r"\d")
@@ -89,7 +91,7 @@ class ActionResumeCase(Action):
             case = verified_case(tracker, reference)
         else:
             case = store.draft_for(tracker.sender_id)
-        if case is None or store.case_status(case.reference or "") != "draft":
+        if case is None or not is_draft(store.case_status(case.reference or "")):
             key = "utter_case_not_verified" if reference else "utter_nothing_to_resume"
             dispatcher.utter_message(response=key, reference=reference or "")
             return []
@@ -102,6 +104,27 @@ class ActionResumeCase(Action):
         ]
 
 
+def escalate_for_person(tracker: Tracker, reference: str | None) -> str:
+    """Put the chat's case in the staff queue; its reference.
+
+    Nobody can pick up a chat that has no case, and a case reference the chat only looked
+    up (not the caller's, or gone) is not theirs to escalate: then the caller's own draft
+    is opened (or updated) from what we know and escalated.
+    """
+    if reference:
+        try:
+            store.escalate(tracker.sender_id, reference, HUMAN_REQUESTED)
+            return reference
+        except (CaseNotFound, NotYourCase):
+            pass
+    slots = {**tracker.current_slot_values(), "language": language_of(tracker),
+             "case_reference": None}  # fmt: skip
+    case = case_from_slots(slots, policy(), now=message_time(tracker))
+    reference = store.save_draft(tracker.sender_id, case)
+    store.escalate(tracker.sender_id, reference, HUMAN_REQUESTED)
+    return reference
+
+
 class ActionRequestHuman(Action):
     """Pause the bot: the gateway sees the `handoff` message and routes to an agent."""
 
@@ -111,19 +134,13 @@ class ActionRequestHuman(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        reference = tracker.get_slot("case_reference")
-        if not reference:
-            # Nobody can pick up a chat that has no case: open a draft from what we know.
-            slots = {**tracker.current_slot_values(), "language": language_of(tracker)}
-            case = case_from_slots(slots, policy(), now=message_time(tracker))
-            reference = store.save_draft(tracker.sender_id, case)
-        store.escalate(reference, "customer_requested_human")
+        reference = escalate_for_person(tracker, tracker.get_slot("case_reference"))
         dispatcher.utter_message(response="utter_handoff")
         dispatcher.utter_message(
             json_message={
                 "type": "handoff",
                 "reference": reference,
-                "reason": "customer_requested_human",
+                "reason": HUMAN_REQUESTED,
                 "language": language_of(tracker),
             }
         )

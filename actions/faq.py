@@ -19,6 +19,7 @@ from claims.case import Case
 from claims.errors import ClaimsValidationError
 from claims.faq_answers import TAILORED, answer_from_case
 from claims.intake import case_from_slots
+from claims.status import CaseStatus
 from understanding.topics import out_of_scope, topic_of
 
 logger = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ def conversation_case(tracker: Tracker) -> tuple[Case, bool] | None:
     if reference:
         case = store.load_case(reference)
         if case is not None:
-            return case, store.case_status(reference) not in (None, "draft")
+            return case, store.case_status(reference) not in (None, CaseStatus.DRAFT)
     if not tracker.get_slot("description"):
         return None
     slots = {**tracker.current_slot_values(), "language": language_of(tracker)}

@@ -21,6 +21,7 @@ from actions.faq import answer_faq, latest_text
 from claims.assessment import assess_case
 from claims.errors import ClaimsValidationError
 from claims.intake import INTAKE_SLOTS, case_from_slots, summary_lines
+from claims.status import CaseStatus
 from understanding.topics import CLEAR_SCORE, out_of_scope, topic_of
 
 logger = logging.getLogger(__name__)
@@ -143,7 +144,7 @@ class ActionSubmitClaim(Action):
             dispatcher.utter_message(response="utter_no_intake_to_confirm")
             return []
         submitted = tracker.get_slot("case_reference")
-        if submitted and store.case_status(submitted) not in (None, "draft"):
+        if submitted and store.case_status(submitted) not in (None, CaseStatus.DRAFT):
             # The same "yes" delivered twice must not file the claim twice.
             dispatcher.utter_message(response="utter_claim_already_submitted", reference=submitted)
             return [SlotSet("awaiting_confirmation", False), SlotSet("intake_active", False)]

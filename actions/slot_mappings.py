@@ -20,6 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import bounds, store
 from actions.common import incoming, language_of, policy, render
+from claims.escalation import chat_escalations
 from claims.intake import case_from_slots, extract_updates
 from claims.language import detect_language, requested_language
 
@@ -42,7 +43,6 @@ DIGRESSIONS = (
     "change_language", "request_human", "cancel_intake", "ask_status", "resume_case",
     "correct_answer", "export_data", "delete_data",
 )
-MISUNDERSTANDINGS_BEFORE_HELP = 2
 
 
 def explicit_language(tracker: Tracker) -> str | None:
@@ -133,7 +133,7 @@ class ValidateSlotMappings(ValidationAction):
                     0 if extraction.problems or bad else 1
                 )
                 updates["misunderstandings"] = count
-                if count >= MISUNDERSTANDINGS_BEFORE_HELP:
+                if count >= policy().escalation.misunderstanding_limit:
                     dispatcher.utter_message(
                         **render(domain, "utter_explain_and_offer_human", language)
                     )
@@ -180,9 +180,13 @@ class ValidateSlotMappings(ValidationAction):
 
     @staticmethod
     def save_draft(sender_id: str, slots: dict[str, Any], now: Any, language: str) -> str | None:
-        """Keep the draft in the case database; a failure must not break the chat."""
+        """Keep the draft in the case database (and put it in the staff queue when the
+        chat keeps misunderstanding the customer); a failure must not break the chat."""
         try:
             case = case_from_slots({**slots, "language": language}, policy(), now=now)
+            # The chat's counter feeds the case, so its escalation rule can fire.
+            case.misunderstandings = int(slots.get("misunderstandings") or 0)
+            case.escalations = chat_escalations(policy(), case)
             return store.save_draft(sender_id, case)
         except Exception:  # noqa: BLE001 - logged; the slots still hold everything
             logger.exception("could not save the draft case of %s", sender_id)

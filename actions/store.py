@@ -1,4 +1,8 @@
-"""The action server's door to the case database (`db/`): one short unit of work per call."""
+"""The action server's door to the case database (`db/`): one short unit of work per call.
+
+What may happen to a case is decided in `claims.lifecycle`; this module only names the
+caller (the Rasa sender id as a channel identity) and hands the use case a unit of work.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from claims.case import Case
-from claims.stages import Stage
+from claims import lifecycle
+from claims.case import Case, Money
+from claims.status import CaseStatus
 from db.engine import make_engine, make_session_factory
 from db.evidence_store import EvidenceStore
 from db.migrate import upgrade
@@ -35,57 +40,38 @@ def identity_of(sender_id: str) -> str:
     return sender_id if ":" in sender_id else f"rest:{sender_id}"
 
 
-def _keep_uploaded_files(uow: UnitOfWork, case: Case) -> None:
-    """A case rebuilt from slots knows only described evidence; keep the uploaded files."""
-    stored = uow.cases.get(case.reference) if case.reference else None
-    if stored is None:
-        return
-    files = [e for e in stored.evidence if e.sha256]
-    case.evidence = files + [e for e in case.evidence if not e.sha256]
+def _uow() -> UnitOfWork:
+    return UnitOfWork(session_factory())
+
+
+def customer(sender_id: str) -> lifecycle.CustomerCaller:
+    """The caller of a use case: the customer behind this Rasa sender id."""
+    return lifecycle.CustomerCaller(identity_of(sender_id))
 
 
 def save_draft(sender_id: str, case: Case) -> str:
     """Create or update the customer's draft case; returns its reference."""
-    with UnitOfWork(session_factory()) as uow:
-        identity = identity_of(sender_id)
-        known = uow.cases.summary(case.reference) if case.reference else None
-        if known is not None and known.status == "draft":
-            _keep_uploaded_files(uow, case)
-            uow.cases.save(case)
-        else:
-            # No draft under that reference (e.g. the slot holds a submitted case looked up
-            # earlier): never overwrite it; this is a new case.
-            case.reference = None
-            existing = uow.cases.find_draft_for_identity(identity)
-            if existing is not None and existing.reference:
-                case.reference = existing.reference
-                _keep_uploaded_files(uow, case)
-                uow.cases.save(case)
-            else:
-                uow.cases.add(case, identity=identity, status="draft")
-                # The report that opened the draft was transcribed before the draft existed.
-                assert case.reference is not None
-                uow.cases.file_loose_messages(case.reference, identity)
-        uow.commit()
-    assert case.reference is not None
-    return case.reference
+    return lifecycle.save_draft(_uow(), customer(sender_id), case)
 
 
 def load_case(reference: str) -> Case | None:
-    with UnitOfWork(session_factory()) as uow:
+    with _uow() as uow:
         return uow.cases.get(reference)
 
 
 def draft_for(sender_id: str) -> Case | None:
-    with UnitOfWork(session_factory()) as uow:
+    with _uow() as uow:
         return uow.cases.find_draft_for_identity(identity_of(sender_id))
 
 
 def owns_case(sender_id: str, reference: str) -> bool:
     """Whether this channel identity belongs to the customer of the case."""
-    with UnitOfWork(session_factory()) as uow:
-        customer = uow.cases.customer_for_identity(identity_of(sender_id))
-        return customer is not None and reference in uow.cases.cases_of_customer(customer.id)
+    with _uow() as uow:
+        try:
+            lifecycle.check_owner(uow.cases, customer(sender_id), reference)
+        except (lifecycle.CaseNotFound, lifecycle.NotYourCase):
+            return False
+        return True
 
 
 def submit_case(
@@ -94,34 +80,19 @@ def submit_case(
     *,
     estimate: dict[str, Any],
     policy_version: str,
-    expected: Any,
+    expected: Money | None,
     escalation_reasons: list[str],
 ) -> str:
     """Turn the draft into a submitted case with its estimate and escalations, atomically."""
-    reference = save_draft(sender_id, case)
-    with UnitOfWork(session_factory()) as uow:
-        uow.cases.add_estimate(
-            reference, policy_version=policy_version, amount=expected, payload=estimate
-        )
-        for reason in escalation_reasons:
-            uow.cases.escalate(reference, reason=reason, actor="bot")
-        uow.cases.set_status(reference, "open", actor="bot")
-        uow.commit()
-    return reference
+    return lifecycle.submit(
+        _uow(), customer(sender_id), case, estimate=estimate, policy_version=policy_version,
+        expected=expected, escalation_reasons=escalation_reasons,
+    )
 
 
 def withdraw_draft(sender_id: str) -> str | None:
     """Mark the customer's draft as withdrawn (kept for the audit trail); its reference."""
-    with UnitOfWork(session_factory()) as uow:
-        case = uow.cases.find_draft_for_identity(identity_of(sender_id))
-        if case is None or case.reference is None:
-            return None
-        # "withdrawn" is a stage (the case status becomes "closed"); cases.status only
-        # allows draft/open/closed.
-        case.move_to(Stage.WITHDRAWN, datetime.now(UTC), "withdrawn by the customer")
-        uow.cases.save(case, actor="customer")
-        uow.commit()
-        return case.reference
+    return lifecycle.withdraw(_uow(), customer(sender_id), datetime.now(UTC))
 
 
 def record_rating(reference: str, rating: int, comment: str) -> None:
@@ -130,10 +101,10 @@ def record_rating(reference: str, rating: int, comment: str) -> None:
         uow.commit()
 
 
-def case_status(reference: str) -> str | None:
-    with UnitOfWork(session_factory()) as uow:
+def case_status(reference: str) -> CaseStatus | None:
+    with _uow() as uow:
         summary = uow.cases.summary(reference)
-        return None if summary is None else str(summary.status)
+        return None if summary is None else CaseStatus(summary.status)
 
 
 def link_identity(sender_id: str, reference: str) -> None:
@@ -145,11 +116,9 @@ def link_identity(sender_id: str, reference: str) -> None:
             uow.commit()
 
 
-def escalate(reference: str, reason: str) -> None:
-    with UnitOfWork(session_factory()) as uow:
-        if uow.cases.exists(reference):
-            uow.cases.escalate(reference, reason, actor="customer")
-            uow.commit()
+def escalate(sender_id: str, reference: str, reason: str, *, actor: str = "customer") -> None:
+    """Put the customer's case in the staff queue for ``reason``."""
+    lifecycle.request_person(_uow(), customer(sender_id), reference, reason=reason, actor=actor)
 
 
 def export_data(sender_id: str) -> dict[str, Any] | None:

@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.transcript import Transcript, channel_of
-from claims.case import Case
+from claims.lifecycle import CustomerCaller, attach_evidence
 from db.evidence_store import EvidenceRejected, EvidenceStore, StoredFile
 from db.uow import UnitOfWork
 
@@ -84,23 +84,11 @@ class EvidenceIntake:
         """Keep the file and attach it; raises ``EvidenceRejected`` for files we refuse."""
         stored = self.store.put(data, filename)
         kind = kind_of(stored.mime)
-        with UnitOfWork(self.sessions) as uow:
-            customer = uow.cases.get_or_create_customer(sender, language=language)
-            reference = self.transcript.case_of_customer(uow, customer.id)
-            if reference is None:
-                case = uow.cases.add(
-                    Case(language=language), customer_id=customer.id, actor="customer"
-                )
-                assert case.reference is not None
-                reference = case.reference
-            uow.cases.add_evidence(
-                reference,
-                stored,
-                kind=kind,
-                description=description or stored.original_name,
-                channel=channel_of(sender),
-            )
-            uow.commit()
+        reference = attach_evidence(
+            UnitOfWork(self.sessions), CustomerCaller(sender), stored, kind=kind,
+            description=description or stored.original_name, channel=channel_of(sender),
+            language=language,
+        )
         return AcceptedEvidence(reference, stored, kind)
 
 

@@ -44,15 +44,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import notifications as say
 from bot.auth import AgentDirectory, Principal, authenticate, require_name, valid_agent_name
 from bot.settings import GatewaySettings, get_settings
-from claims.case import InvalidTransition, Stage
+from claims.case import InvalidTransition, Stage, StageChange
 from claims.errors import ClaimsValidationError
+from claims.lifecycle import StaffCaller, move_stage
 from claims.stages import TRANSITIONS, allowed_next
 from db.evidence_store import EvidenceStore
 from db.models import AuditRow, CaseRow, Customer, EscalationRow, TranscriptRow
 from db.packet import case_packet, render_markdown
 from db.privacy import delete_customer_data
 from db.repository import CaseNotFound
-from db.uow import UnitOfWork, update_case
+from db.uow import UnitOfWork, retrying
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -731,16 +732,12 @@ def build_api(ctx: StaffContext) -> tuple[APIRouter, APIRouter]:
         agent, actor = agent_of(who)
         now = utcnow()
 
-        def fn(case: Any, uow: UnitOfWork) -> None:
-            before = case.stage.value
-            case.move_to(body.stage, now, body.note)
-            uow.cases.audit(
-                "stage_changed", actor=actor, case_reference=reference,
-                details={"from": before, "to": body.stage.value, "note": body.note},
-            )  # fmt: skip
+        def move() -> StageChange:
+            return move_stage(UnitOfWork(ctx.sessions), StaffCaller(actor), reference,
+                              body.stage, body.note, now)  # fmt: skip
 
         try:
-            await ctx.db(lambda: update_case(ctx.sessions, reference, fn, actor=actor))
+            await ctx.db(lambda: retrying(move, what=f"stage move of {reference}"))
         except InvalidTransition as exc:
             return JSONResponse(
                 status_code=422,

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from claims.lifecycle import CustomerCaller, current_case, record_message
 from db.models import AuditRow, TranscriptRow
 from db.uow import UnitOfWork
 
@@ -51,29 +52,12 @@ class Transcript:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
 
-    def case_of_customer(self, uow: UnitOfWork, customer_id: int) -> str | None:
-        """The customer's draft case, else their newest open case, else None."""
-        open_ref: str | None = None
-        for reference in reversed(uow.cases.cases_of_customer(customer_id)):
-            summary = uow.cases.summary(reference)
-            if summary is None:
-                continue
-            if summary.status == "draft":
-                return reference
-            if summary.status == "open" and open_ref is None:
-                open_ref = reference
-        return open_ref
-
     def record(self, sender: str, who: str, text: str, *, language: str = "zh") -> str | None:
         """Store one message (who: customer, bot, agent, system); returns the case ref."""
-        with UnitOfWork(self.sessions) as uow:
-            customer = uow.cases.get_or_create_customer(sender, language=language)
-            reference = self.case_of_customer(uow, customer.id)
-            uow.cases.append_message(
-                reference, who, channel_of(sender), text, customer_id=customer.id
-            )
-            uow.commit()
-            return reference
+        return record_message(
+            UnitOfWork(self.sessions), CustomerCaller(sender), who, channel_of(sender), text,
+            language=language,
+        )
 
     def case_for(self, sender: str, *, language: str = "zh") -> str | None:
         """The case evidence from this sender belongs to (draft first, then open)."""
@@ -81,7 +65,7 @@ class Transcript:
             customer = uow.cases.customer_for_identity(sender)
             if customer is None:
                 return None
-            return self.case_of_customer(uow, customer.id)
+            return current_case(uow.cases, customer.id)
 
     def history(self, sender: str, limit: int = 200) -> list[HistoryItem]:
         """The newest ``limit`` messages of this identity's customer, oldest first."""
@@ -102,7 +86,7 @@ class Transcript:
         """Persist a hand-off change as an audit entry (see module docstring)."""
         with UnitOfWork(self.sessions) as uow:
             customer = uow.cases.get_or_create_customer(sender)
-            reference = self.case_of_customer(uow, customer.id)
+            reference = current_case(uow.cases, customer.id)
             uow.cases.audit(
                 "handoff_started" if mode == "human" else "handoff_ended",
                 actor=actor,

@@ -76,6 +76,21 @@ def apply_signals(policy: Policy, case: Case, text: str) -> frozenset[str]:
     return found
 
 
+def misunderstood_too_often(policy: Policy, case: Case) -> bool:
+    """The assistant failed to understand the customer's answers too many times in a row."""
+    return case.misunderstandings >= policy.escalation.misunderstanding_limit
+
+
+def chat_escalations(policy: Policy, case: Case) -> list[str]:
+    """Escalations the conversation itself raises on a draft, before anything is filed.
+
+    Only the misunderstanding rule: the others judge the claim and run when it is filed.
+    The counter lives in the chat (it restarts at every understood answer), so this is
+    asked on every draft save, while the count is still high.
+    """
+    return ["repeated_misunderstanding"] if misunderstood_too_often(policy, case) else []
+
+
 def assess_escalation(policy: Policy, case: Case, *, text: str = "") -> EscalationResult:
     """Run every escalation rule on the case (and on ``text``, the latest message).
 
@@ -105,7 +120,7 @@ def assess_escalation(policy: Policy, case: Case, *, text: str = "") -> Escalati
         fire("litigation_mentioned")
     if case.mentions_regulator or "regulator" in signals:
         fire("regulator_mentioned")
-    if case.misunderstandings >= ep.misunderstanding_limit:
+    if misunderstood_too_often(policy, case):
         fire("repeated_misunderstanding", count=case.misunderstandings)
     if case.requested_human or "human" in signals:
         fire("human_requested")

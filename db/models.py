@@ -56,7 +56,9 @@ STAGE_NAMES: tuple[str, ...] = (
     "rejected",
 )
 
-CASE_STATUSES = ("draft", "open", "closed")
+#: ``claims.status.CaseStatus`` values, as the ``cases.status`` check constraint lists them;
+#: a test checks the two agree (kept literal so migrations stay static).
+CASE_STATUSES: tuple[str, ...] = ("draft", "open", "closed")
 
 
 def utcnow() -> datetime:

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from claims.case import Case, EvidenceRef, LossItem, Money, StageChange, TimelineEntry
-from db.evidence_store import StoredFile
+from claims.lifecycle import CaseNotFound, StoredEvidence
+from claims.status import CaseStatus, status_after_stage
 from db.models import (
     STAGE_NAMES,
     AssignmentRow,
@@ -73,12 +74,7 @@ FACT_FIELDS = (
     "misunderstandings",
     "vulnerable",
 )
-CLOSED_STAGES = frozenset({"closed", "withdrawn"})
 SENDERS = ("customer", "bot", "agent", "system")
-
-
-class CaseNotFound(LookupError):
-    """No case with that reference."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,7 +467,7 @@ class CaseRepository:
         *,
         customer_id: int | None = None,
         identity: IdentityLike | None = None,
-        status: str = "draft",
+        status: str = CaseStatus.DRAFT,
         actor: str = "bot",
         at: datetime | None = None,
     ) -> Case:
@@ -485,6 +481,7 @@ class CaseRepository:
             customer_id = self.get_or_create_customer(identity, language=case.language).id
         if case.reference is None:
             case.reference = next_reference(self.session, created)
+        status = CaseStatus(status).value
         row = CaseRow(
             reference=case.reference,
             customer_id=customer_id,
@@ -556,11 +553,8 @@ class CaseRepository:
         row.category = None if case.category is None else case.category.value
         row.sub_type = case.sub_type
         row.description = case.description
-        if row.stage is not None and row.stage != case.stage.value and row.status == "draft":
-            row.status = "open"
+        row.status = status_after_stage(row.status, row.stage, case.stage).value
         row.stage = case.stage.value
-        if case.stage.value in CLOSED_STAGES:
-            row.status = "closed"
         row.priority = case.priority
         row.currency = case.currency
         row.affected_systems = list(case.affected_systems)
@@ -633,14 +627,14 @@ class CaseRepository:
     def set_status(self, reference: str, status: str, *, actor: str) -> None:
         """``draft`` -> ``open`` when the customer submits; ``closed`` when done."""
         row = self._require(reference)
-        old, row.status = row.status, status
+        old, row.status = row.status, CaseStatus(status).value
         row.updated_at = utcnow()
         self.session.flush()
         self.audit(
             "status_changed",
             actor=actor,
             case_reference=reference,
-            details={"from": old, "to": status},
+            details={"from": old, "to": row.status},
         )
 
     # -- customers ----------------------------------------------------------------
@@ -726,7 +720,7 @@ class CaseRepository:
             return None
         stmt = (
             select(CaseRow.reference)
-            .where(CaseRow.customer_id == ident.customer_id, CaseRow.status == "draft")
+            .where(CaseRow.customer_id == ident.customer_id, CaseRow.status == CaseStatus.DRAFT)
             .order_by(CaseRow.created_at.desc(), CaseRow.id.desc())
             .limit(1)
         )
@@ -819,7 +813,7 @@ class CaseRepository:
     def add_evidence(
         self,
         reference: str,
-        stored: StoredFile,
+        stored: StoredEvidence,
         *,
         kind: str = "other",
         description: str = "",

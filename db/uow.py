@@ -1,7 +1,8 @@
 """Unit of work: one session, one transaction; rolls back unless ``commit()`` was called.
 
 Sessions are never kept across requests: open a ``UnitOfWork`` per request/action and let
-the ``with`` block close it.
+the ``with`` block close it. It is the SQLAlchemy side of ``claims.lifecycle.UnitOfWork``:
+the lifecycle use cases take one and enter it themselves.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import random
 import time
 from collections.abc import Callable
 from types import TracebackType
+from typing import TypeVar
 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -66,6 +68,26 @@ class UnitOfWork:
 RETRYABLE = (StaleDataError, OperationalError)
 
 
+T = TypeVar("T")
+
+
+def retrying(attempt: Callable[[], T], *, what: str = "update", max_attempts: int = 50) -> T:
+    """Run ``attempt`` (one whole unit of work) again while it loses to a concurrent change.
+
+    ``attempt`` must open its own unit of work and cause no outside effects: it may run
+    more than once. The version column makes a lost update impossible: the loser's UPDATE
+    matches no row and is retried.
+    """
+    last: Exception | None = None
+    for n in range(max_attempts):
+        try:
+            return attempt()
+        except RETRYABLE as exc:
+            last = exc
+            time.sleep(min(0.2, 0.002 * (2 ** min(n, 7))) * random.random())
+    raise RuntimeError(f"{what} kept conflicting") from last
+
+
 def update_case(
     session_factory: sessionmaker[Session],
     reference: str,
@@ -77,23 +99,19 @@ def update_case(
     """Load, change with ``fn(case, uow)``, save and commit; retry on a concurrent change.
 
     ``fn`` may be run more than once, so it must only change the case (and use ``uow``
-    for writes in the same transaction), never cause outside effects. The version column
-    makes a lost update impossible: the loser's UPDATE matches no row and is retried.
+    for writes in the same transaction), never cause outside effects.
     """
-    last: Exception | None = None
-    for attempt in range(max_attempts):
-        try:
-            with UnitOfWork(session_factory) as uow:
-                case = uow.cases.get(reference)
-                if case is None:
-                    raise CaseNotFound(reference)
-                result = fn(case, uow)
-                if result is not None:
-                    case = result
-                uow.cases.save(case, actor=actor)
-                uow.commit()
-                return case
-        except RETRYABLE as exc:
-            last = exc
-            time.sleep(min(0.2, 0.002 * (2 ** min(attempt, 7))) * random.random())
-    raise RuntimeError(f"update of {reference} kept conflicting") from last
+
+    def attempt() -> Case:
+        with UnitOfWork(session_factory) as uow:
+            case = uow.cases.get(reference)
+            if case is None:
+                raise CaseNotFound(reference)
+            result = fn(case, uow)
+            if result is not None:
+                case = result
+            uow.cases.save(case, actor=actor)
+            uow.commit()
+            return case
+
+    return retrying(attempt, what=f"update of {reference}", max_attempts=max_attempts)

@@ -7,8 +7,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
 from claims.stages import Stage
+from claims.status import CaseStatus
 from db.migrate import heads
-from db.models import STAGE_NAMES, Base
+from db.models import CASE_STATUSES, STAGE_NAMES, Base, CaseRow
 
 
 def test_one_head() -> None:
@@ -25,3 +26,11 @@ def test_migrated_schema_matches_models(engine: Engine) -> None:
 
 def test_stage_columns_follow_the_domain() -> None:
     assert set(STAGE_NAMES) == {s.value for s in Stage}
+
+
+def test_status_values_follow_the_domain() -> None:
+    assert tuple(s.value for s in CaseStatus) == CASE_STATUSES
+    check = next(c for c in CaseRow.__table__.constraints if str(c.name).endswith("status"))
+    assert str(check.sqltext) == "status IN ({})".format(  # type: ignore[attr-defined]
+        ", ".join(f"'{s}'" for s in CASE_STATUSES)
+    )
