@@ -42,6 +42,11 @@ async def run(
     return events, said(dispatcher)
 
 
+def escalations(ref: str) -> list[tuple[str, str, Any]]:
+    with uow() as u:
+        return [(e.reason, e.actor, e.resolved_at) for e in u.cases.escalations(ref)]
+
+
 # --------------------------------------------------------------------------- language
 
 
@@ -208,29 +213,35 @@ async def test_an_unusable_answer_keeps_the_question_then_offers_a_human(
 ) -> None:
     ref = seed_case(OUTAGE)
     slots = {**OUTAGE, "case_reference": ref}
-    first = tracker(
-        domain, "香蕉", intent="nlu_fallback", slots=slots,
-        active_loop="incident_form", requested_slot="started_at",
-    )  # fmt: skip
-    events, messages = await run(domain, first)
-    assert events == [
-        SlotSet("language", "zh"),
-        SlotSet("started_at", None),
-        SlotSet("misunderstandings", 1),
-    ]
-    assert messages == []
 
-    second = tracker(
-        domain, "香蕉", intent="nlu_fallback", slots={**slots, "misunderstandings": 1},
-        active_loop="incident_form", requested_slot="started_at",
-    )  # fmt: skip
-    events, messages = await run(domain, second)
+    async def answer(text: str, intent: str, count: int) -> tuple[list[EventType], Any]:
+        t = tracker(
+            domain, text, intent=intent, slots={**slots, "misunderstandings": count},
+            active_loop="incident_form", requested_slot="started_at",
+        )  # fmt: skip
+        return await run(domain, t)
+
+    def kept_asking(count: int) -> list[EventType]:
+        return [SlotSet("language", "zh"), SlotSet("started_at", None),
+                SlotSet("misunderstandings", count)]  # fmt: skip
+
+    assert await answer("香蕉", "nlu_fallback", 0) == (kept_asking(1), [])
+    assert escalations(ref) == []
+    assert await answer("香蕉", "nlu_fallback", 1) == (kept_asking(2), [{"text": UTTER_EXPLAIN_ZH}])
+    # claims.escalation's rule fired: the draft is in the staff queue.
+    assert escalations(ref) == [("repeated_misunderstanding", "bot", None)]
+
+    # An understood answer resets the counter; the escalation stays until a person acts.
+    events, _ = await answer("昨天上午9点开始的", "give_time", 2)
     assert events == [
         SlotSet("language", "zh"),
-        SlotSet("started_at", None),
-        SlotSet("misunderstandings", 2),
+        SlotSet("started_at", D20.format("09:00")),
+        SlotSet("misunderstandings", 0),
     ]
-    assert messages == [{"text": UTTER_EXPLAIN_ZH}]
+    assert escalations(ref) == [("repeated_misunderstanding", "bot", None)]
+    with uow() as u:
+        summary = u.cases.summary(ref)
+        assert summary is not None and summary.escalated and summary.status == "draft"
 
 
 async def test_the_explanation_in_english(domain: DomainDict) -> None:

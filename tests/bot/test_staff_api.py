@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import GatewaySettings
 from bot.staff_api import HandoffWatcher, StaffContext, staff_router
+from bot.transcript import Transcript
+from claims import lifecycle as lc
 from claims.case import Case, LossItem, Money, TimelineEntry
 from db.engine import make_engine, make_session_factory
 from db.evidence_store import EvidenceStore
@@ -485,3 +487,48 @@ async def test_no_timeout_notice_when_claimed_or_recent(
                                _env_file=None)  # type: ignore[call-arg]  # fmt: skip
     ctx = StaffContext(settings, sessions=sessions, store=store)
     assert await HandoffWatcher(ctx).scan_once() == 0
+
+
+def open_escalations(sessions: sessionmaker[Session], reference: str) -> list[str]:
+    with UnitOfWork(sessions) as uow:
+        return [e.reason for e in uow.cases.escalations(reference) if e.resolved_at is None]
+
+
+DRAFT_SENDER = "web:d"
+
+
+async def test_escalation_on_a_draft_survives_timeout_and_later_messages(
+    sessions: sessionmaker[Session], store: EvidenceStore
+) -> None:
+    """The customer asks for a person mid-intake (a draft), nobody claims the chat in time
+    (a fake clock for the watcher), and the intake goes on: each message is transcribed by
+    the gateway and saved into the draft. The case must stay in the staff queue."""
+    transcript = Transcript(sessions)
+    caller = lc.CustomerCaller(DRAFT_SENDER)
+    transcript.record(DRAFT_SENDER, "customer", "Payments are down", language="en")
+    ref = lc.save_draft(UnitOfWork(sessions), caller, Case(language="en", description="down"))
+    lc.request_person(UnitOfWork(sessions), caller, ref)
+    transcript.record_mode(DRAFT_SENDER, "human", actor="bot", reason=lc.HUMAN_REQUESTED)
+
+    settings = GatewaySettings(STAFF_API_TOKEN=TOKEN, HANDOFF_TIMEOUT_SECONDS=60,
+                               _env_file=None)  # type: ignore[call-arg]  # fmt: skip
+    ctx = StaffContext(settings, sessions=sessions, store=store)
+    ctx.app = FastAPI()
+    hub = FakeHub()
+    ctx.app.state.hub = hub
+    later = datetime.now(UTC) + timedelta(seconds=61)
+    assert await HandoffWatcher(ctx).scan_once(now=later) == 1
+    assert hub.modes == [(DRAFT_SENDER, "bot", None)]
+    assert open_escalations(sessions, ref) == [lc.HUMAN_REQUESTED]
+
+    for text in ("It started at 9am", "We lost about 5000 yuan"):
+        assert transcript.record(DRAFT_SENDER, "customer", text, language="en") == ref
+        told = Case(language="en", description=f"down. {text}", reference=ref)
+        assert lc.save_draft(UnitOfWork(sessions), caller, told) == ref
+    assert open_escalations(sessions, ref) == [lc.HUMAN_REQUESTED]
+    with UnitOfWork(sessions) as uow:
+        summary = uow.cases.summary(ref)
+        assert summary is not None and summary.escalated and summary.status == "draft"
+        assert [m.sender for m in uow.cases.transcript(ref)] == [
+            "customer", "system", "customer", "customer",
+        ]
