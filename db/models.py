@@ -31,6 +31,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from claims.status import CaseStatus
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -153,7 +155,7 @@ class CaseRow(Base):
     sub_type: Mapped[str | None] = mapped_column(String(80))
     description: Mapped[str] = mapped_column(Text, default="")
     stage: Mapped[str] = mapped_column(String(40), default="reported", index=True)
-    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=CaseStatus.DRAFT.value, index=True)
     priority: Mapped[int] = mapped_column(Integer, default=0, index=True)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     escalated: Mapped[bool] = mapped_column(Boolean, default=False, index=True)

@@ -223,6 +223,22 @@ def test_request_human_without_a_case(domain: DomainDict, dispatcher: Collecting
         assert summary is not None and summary.status == "draft" and summary.escalated
 
 
+def test_request_human_on_a_case_that_is_not_theirs_escalates_their_own_draft(
+    domain: DomainDict, dispatcher: CollectingDispatcher
+) -> None:
+    theirs = seed_case(CASE, sender_id=OTHER, status="open")
+    t = tracker(domain, "转人工", intent="request_human", slots={"case_reference": theirs})
+    events = ActionRequestHuman().run(dispatcher, t, domain)
+    assert len(events) == 1 and events[0]["name"] == "case_reference"
+    mine = events[0]["value"]
+    assert mine != theirs
+    with uow() as u:
+        assert u.cases.escalations(theirs) == []
+        assert [e.reason for e in u.cases.escalations(mine)] == ["customer_requested_human"]
+        customer = u.cases.customer_for_identity(SENDER)
+        assert customer is not None and u.cases.cases_of_customer(customer.id) == [mine]
+
+
 # --------------------------------------------------------------------------- data rights
 
 
