@@ -20,9 +20,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.auth import AgentDirectory
 from bot.settings import GatewaySettings
-from bot.staff_api import HandoffWatcher, StaffContext, staff_router
+from bot.staff.notify import Notifier
+from bot.staff.router import staff_router
+from bot.staff.service import StaffService
+from bot.staff.watcher import HandoffWatcher
 from claims.case import Case, LossItem, Money, TimelineEntry
+from claims.names import Names
+from claims.policy import default_policy
 from db.engine import make_engine, make_session_factory
 from db.evidence_store import EvidenceStore
 from db.migrate import upgrade
@@ -118,8 +124,8 @@ def make_app(
     )  # fmt: skip
     app = FastAPI()
     hub = FakeHub()
-    app.state.hub = hub
-    app.include_router(staff_router(settings, sessions=sessions, store=store, watch=False))
+    service = StaffService(sessions, store, Names(default_policy()), Notifier(hub))
+    app.include_router(staff_router(service, AgentDirectory.from_settings(settings)))
     return app, hub
 
 
@@ -450,14 +456,9 @@ async def test_handoff_timeout_tells_customer_once(
                         details={"sender": "web:w", "mode": "human"},
                         at=datetime.now(UTC) - timedelta(seconds=120))  # fmt: skip
         uow.commit()
-    settings = GatewaySettings(STAFF_API_TOKEN=TOKEN, HANDOFF_TIMEOUT_SECONDS=60,
-                               _env_file=None)  # type: ignore[call-arg]  # fmt: skip
-    ctx = StaffContext(settings, sessions=sessions, store=store)
-    app = FastAPI()
     hub = FakeHub()
-    app.state.hub = hub
-    ctx.app = app
-    watcher = HandoffWatcher(ctx)
+    service = StaffService(sessions, store, Names(default_policy()), Notifier(hub))
+    watcher = HandoffWatcher(service, timeout_seconds=60)
     assert await watcher.scan_once() == 1
     assert await watcher.scan_once() == 0
     assert hub.modes == [("web:w", "bot", None)]
@@ -481,7 +482,5 @@ async def test_no_timeout_notice_when_claimed_or_recent(
         uow.cases.audit("handoff_started", actor="bot", case_reference=fresh,
                         details={"sender": "web:f"})  # fmt: skip
         uow.commit()
-    settings = GatewaySettings(STAFF_API_TOKEN=TOKEN, HANDOFF_TIMEOUT_SECONDS=60,
-                               _env_file=None)  # type: ignore[call-arg]  # fmt: skip
-    ctx = StaffContext(settings, sessions=sessions, store=store)
-    assert await HandoffWatcher(ctx).scan_once() == 0
+    service = StaffService(sessions, store, Names(default_policy()), Notifier(None))
+    assert await HandoffWatcher(service, timeout_seconds=60).scan_once() == 0

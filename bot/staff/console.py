@@ -10,18 +10,23 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FunctionLoader, select_autoescape
 
-from bot import notifications as say
-from bot.auth import COOKIE_MAX_AGE, COOKIE_NAME, Principal, authenticate, valid_agent_name
-from db.uow import UnitOfWork
-
-if TYPE_CHECKING:
-    from bot.staff_api import StaffContext
+from bot.auth import (
+    COOKIE_MAX_AGE,
+    COOKIE_NAME,
+    AgentDirectory,
+    Principal,
+    authenticate,
+    valid_agent_name,
+)
+from bot.staff.service import StaffService
+from claims.names import CODES, Names
+from db.repository import CaseNotFound
 
 
 def _load(name: str) -> str | None:
@@ -55,7 +60,7 @@ def _money(value: dict[str, Any] | None) -> str:
     return f"{value.get('amount')} {value.get('currency', '')}".strip()
 
 
-def make_env() -> Environment:
+def make_env(names: Names) -> Environment:
     """Templates from ``bot/templates`` with autoescape for every ``.html`` file."""
     env = Environment(
         loader=FunctionLoader(_load),
@@ -63,17 +68,20 @@ def make_env() -> Environment:
     )
     env.filters.update(age=_age, when=_when, money=_money)
     env.globals.update(
-        stage_label=lambda s: say.stage_label(s, "en"),
-        stage_label_zh=lambda s: say.stage_label(s, "zh"),
-        reason_label=say.reason_label,
+        stage_label=lambda s: names.stage(s, "en"),
+        stage_label_zh=lambda s: names.stage(s, "zh"),
+        reason_label=names.reason,
+        category_label=lambda c: names.category(c, "en") if c else "—",
+        loss_label=lambda k: names.loss(k, "en") if k else "—",
+        evidence_label=lambda k: names.evidence(k, "en") if k else "—",
     )
     return env
 
 
-def build_console(ctx: StaffContext) -> APIRouter:
+def build_console(service: StaffService, directory: AgentDirectory) -> APIRouter:
     """The HTML routes; they are left out of the OpenAPI schema (not an API)."""
     router = APIRouter(prefix="/staff", include_in_schema=False)
-    env = make_env()
+    env = make_env(service.names)
 
     def render(name: str, **values: Any) -> HTMLResponse:
         html = env.get_template(name).render(**values)
@@ -91,12 +99,11 @@ def build_console(ctx: StaffContext) -> APIRouter:
         )
 
     def who(request: Request) -> Principal | None:
-        ctx.app = request.app
         try:
-            principal = authenticate(request, ctx.directory)
+            principal = authenticate(request, directory)
         except HTTPException:
             return None
-        ctx.seen(principal)
+        service.presence.seen(principal.agent)
         return principal if principal.agent else None
 
     @router.get("/static/staff.{ext}")
@@ -110,20 +117,20 @@ def build_console(ctx: StaffContext) -> APIRouter:
 
     @router.get("/login")
     async def login_page(request: Request, error: str = "") -> HTMLResponse:
-        return render("staff_login.html", error=error, configured=ctx.directory.configured)
+        return render("staff_login.html", error=error, configured=directory.configured)
 
     @router.post("/login")
     async def login(
         token: str = Form(..., max_length=512), agent: str = Form("", max_length=64)
     ) -> Response:
-        principal = ctx.directory.check_token(token.strip(), valid_agent_name(agent))
+        principal = directory.check_token(token.strip(), valid_agent_name(agent))
         if principal is None or not principal.agent:
             reason = "name" if principal is not None else "token"
             return RedirectResponse(f"/staff/login?error={reason}", status_code=303)
         response = RedirectResponse("/staff", status_code=303)
         response.set_cookie(
             COOKIE_NAME,
-            ctx.directory.make_cookie(principal),
+            directory.make_cookie(principal),
             max_age=COOKIE_MAX_AGE,
             httponly=True,
             samesite="strict",
@@ -147,8 +154,6 @@ def build_console(ctx: StaffContext) -> APIRouter:
         principal = who(request)
         if principal is None:
             return RedirectResponse("/staff/login", status_code=303)
-        from bot.staff_api import list_queue
-
         filters: dict[str, Any] = {"limit": 200}
         if view == "escalated":
             filters["escalated"] = True
@@ -156,19 +161,15 @@ def build_console(ctx: StaffContext) -> APIRouter:
             filters["assigned_agent"] = principal.agent
         elif view == "unassigned":
             filters["unassigned"] = True
-        if stage in say.STAGE_LABELS:
+        if stage in CODES["stage"]:
             filters["stage"] = stage
         if language in ("zh", "en"):
             filters["language"] = language
 
-        def run() -> list[Any]:
-            with UnitOfWork(ctx.sessions) as uow:
-                return list_queue(uow, now=datetime.now(UTC), **filters)
-
-        cases = await asyncio.to_thread(run)
+        cases = await asyncio.to_thread(service.queue, **filters)
         return render(
             "staff_queue.html", agent=principal.agent, cases=cases, view=view, stage=stage,
-            language=language, stages=list(say.STAGE_LABELS), online=ctx.online(),
+            language=language, stages=list(CODES["stage"]), online=service.presence.online(),
         )  # fmt: skip
 
     @router.get("/cases/{reference}")
@@ -176,15 +177,9 @@ def build_console(ctx: StaffContext) -> APIRouter:
         principal = who(request)
         if principal is None:
             return RedirectResponse("/staff/login", status_code=303)
-        from bot.staff_api import case_detail
-
-        def run() -> dict[str, Any]:
-            with UnitOfWork(ctx.sessions) as uow:
-                return case_detail(uow, reference)
-
         try:
-            case = await ctx.db(run)
-        except HTTPException:
+            case = await asyncio.to_thread(service.detail, reference)
+        except CaseNotFound:
             return render("staff_missing.html", agent=principal.agent, reference=reference)
         details = (case.get("estimate") or {}).get("details") or {}
         compensation = details.get("compensation", details) if isinstance(details, dict) else {}
