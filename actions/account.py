@@ -20,6 +20,7 @@ from actions.common import language_of, mentioned_reference, message_time, polic
 from actions.intake import CUSTOMER_SLOTS
 from claims.case import Case
 from claims.intake import case_from_slots, slots_from_case
+from claims.names import Names
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 DIGITS = re.compile(r"\d")
@@ -70,8 +71,8 @@ class ActionCaseStatus(Action):
         dispatcher.utter_message(
             response="utter_case_status",
             reference=reference,
-            category=rules.category_name(case.category, language),
-            stage=rules.stage_names[case.stage].get(language),
+            category=Names(rules).category(case.category, language),
+            stage=Names(rules).stage(case.stage, language),
             status=status,
         )
         return [SlotSet("case_reference", reference)]

@@ -63,9 +63,7 @@ class StaffReads:
             .limit(1)
         ).scalar_one_or_none()
 
-    def messages(
-        self, reference: str, after: int = 0, limit: int = 500
-    ) -> list[dict[str, Any]]:
+    def messages(self, reference: str, after: int = 0, limit: int = 500) -> list[dict[str, Any]]:
         """Chat messages of the case and of its customer (the hub may store them case-less)."""
         row = self.session.execute(
             select(CaseRow.id, CaseRow.customer_id).where(CaseRow.reference == reference)

@@ -8,6 +8,7 @@ session cookie), so the console can do nothing the API would not allow.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
@@ -78,43 +79,50 @@ def make_env(names: Names) -> Environment:
     return env
 
 
-def build_console(service: StaffService, directory: AgentDirectory) -> APIRouter:
-    """The HTML routes; they are left out of the OpenAPI schema (not an API)."""
-    router = APIRouter(prefix="/staff", include_in_schema=False)
-    env = make_env(service.names)
+HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+        "script-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+Render = Callable[..., HTMLResponse]
 
-    def render(name: str, **values: Any) -> HTMLResponse:
-        html = env.get_template(name).render(**values)
-        return HTMLResponse(
-            html,
-            headers={
-                "Content-Security-Policy": (
-                    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                    "script-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'"
-                ),
-                "X-Content-Type-Options": "nosniff",
-                "Referrer-Policy": "same-origin",
-                "Cache-Control": "no-store",
-            },
-        )
 
-    def who(request: Request) -> Principal | None:
-        try:
-            principal = authenticate(request, directory)
-        except HTTPException:
-            return None
-        service.presence.seen(principal.agent)
-        return principal if principal.agent else None
+async def static(ext: str) -> Response:
+    types = {"css": "text/css", "js": "text/javascript"}
+    if ext not in types:
+        raise HTTPException(status_code=404)
+    text = resources.files("bot").joinpath("static", f"staff.{ext}").read_text("utf-8")
+    return Response(text, media_type=f"{types[ext]}; charset=utf-8",
+                    headers={"Cache-Control": "no-cache"})  # fmt: skip
 
-    @router.get("/static/staff.{ext}")
-    async def static(ext: str) -> Response:
-        types = {"css": "text/css", "js": "text/javascript"}
-        if ext not in types:
-            raise HTTPException(status_code=404)
-        text = resources.files("bot").joinpath("static", f"staff.{ext}").read_text("utf-8")
-        return Response(text, media_type=f"{types[ext]}; charset=utf-8",
-                        headers={"Cache-Control": "no-cache"})  # fmt: skip
 
+async def logout() -> Response:
+    response = RedirectResponse("/staff/login", status_code=303)
+    response.delete_cookie(COOKIE_NAME, path="/")
+    return response
+
+
+def queue_filters(agent: str | None, view: str, stage: str, language: str) -> dict[str, Any]:
+    """The queue page's view and pickers as case-list filters (unknown values are ignored)."""
+    filters: dict[str, Any] = {"limit": 200}
+    if view == "escalated":
+        filters["escalated"] = True
+    elif view == "mine":
+        filters["assigned_agent"] = agent
+    elif view == "unassigned":
+        filters["unassigned"] = True
+    if stage in CODES["stage"]:
+        filters["stage"] = stage
+    if language in ("zh", "en"):
+        filters["language"] = language
+    return filters
+
+
+def _login_routes(router: APIRouter, directory: AgentDirectory, render: Render) -> None:
     @router.get("/login")
     async def login_page(request: Request, error: str = "") -> HTMLResponse:
         return render("staff_login.html", error=error, configured=directory.configured)
@@ -138,11 +146,17 @@ def build_console(service: StaffService, directory: AgentDirectory) -> APIRouter
         )
         return response
 
-    @router.post("/logout")
-    async def logout() -> Response:
-        response = RedirectResponse("/staff/login", status_code=303)
-        response.delete_cookie(COOKIE_NAME, path="/")
-        return response
+
+def _page_routes(
+    router: APIRouter, service: StaffService, directory: AgentDirectory, render: Render
+) -> None:
+    def who(request: Request) -> Principal | None:
+        try:
+            principal = authenticate(request, directory)
+        except HTTPException:
+            return None
+        service.presence.seen(principal.agent)
+        return principal if principal.agent else None
 
     @router.get("")
     async def queue(
@@ -154,18 +168,7 @@ def build_console(service: StaffService, directory: AgentDirectory) -> APIRouter
         principal = who(request)
         if principal is None:
             return RedirectResponse("/staff/login", status_code=303)
-        filters: dict[str, Any] = {"limit": 200}
-        if view == "escalated":
-            filters["escalated"] = True
-        elif view == "mine":
-            filters["assigned_agent"] = principal.agent
-        elif view == "unassigned":
-            filters["unassigned"] = True
-        if stage in CODES["stage"]:
-            filters["stage"] = stage
-        if language in ("zh", "en"):
-            filters["language"] = language
-
+        filters = queue_filters(principal.agent, view, stage, language)
         cases = await asyncio.to_thread(service.queue, **filters)
         return render(
             "staff_queue.html", agent=principal.agent, cases=cases, view=view, stage=stage,
@@ -189,4 +192,17 @@ def build_console(service: StaffService, directory: AgentDirectory) -> APIRouter
             compensation=compensation, durations=durations, offer_claim=claim,
         )  # fmt: skip
 
+
+def build_console(service: StaffService, directory: AgentDirectory) -> APIRouter:
+    """The HTML routes; they are left out of the OpenAPI schema (not an API)."""
+    router = APIRouter(prefix="/staff", include_in_schema=False)
+    env = make_env(service.names)
+
+    def render(name: str, **values: Any) -> HTMLResponse:
+        return HTMLResponse(env.get_template(name).render(**values), headers=HEADERS)
+
+    router.add_api_route("/static/staff.{ext}", static, methods=["GET"])
+    _login_routes(router, directory, render)
+    router.add_api_route("/logout", logout, methods=["POST"])
+    _page_routes(router, service, directory, render)
     return router

@@ -79,6 +79,7 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
 }
 
+
 def lang_of(language: str | None) -> str:
     return "zh" if language == "zh" else "en"
 
@@ -88,9 +89,7 @@ def say(key: str, language: str | None, **values: object) -> str:
     return SENTENCES[key][lang_of(language)].format(**values)
 
 
-def stage_message(
-    names: Names, reference: str, stage: str, note: str, language: str | None
-) -> str:
+def stage_message(names: Names, reference: str, stage: str, note: str, language: str | None) -> str:
     stage_name = names.stage(stage, lang_of(language))
     text = say("stage_changed", language, reference=reference, stage=stage_name)
     if note.strip():

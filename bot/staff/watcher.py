@@ -56,9 +56,7 @@ class HandoffWatcher:
     def _due(self, now: datetime) -> list[DueNotice]:
         """Hand-offs started more than the timeout ago, unclaimed, not yet noticed."""
         with UnitOfWork(self.service.sessions) as uow:
-            events = StaffReads(uow.session).latest_handoff_events(
-                now - self.timeout - self.window
-            )
+            events = StaffReads(uow.session).latest_handoff_events(now - self.timeout - self.window)
             due = []
             for event in events:
                 if event.action != "handoff_started" or event.at > now - self.timeout:

@@ -484,3 +484,22 @@ async def test_no_timeout_notice_when_claimed_or_recent(
         uow.commit()
     service = StaffService(sessions, store, Names(default_policy()), Notifier(None))
     assert await HandoffWatcher(service, timeout_seconds=60).scan_once() == 0
+
+
+async def test_watcher_keeps_watching_after_a_failing_pass(
+    sessions: sessionmaker[Session], store: EvidenceStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    service = StaffService(sessions, store, Names(default_policy()), Notifier(None))
+    watcher = HandoffWatcher(service, timeout_seconds=0.1)
+    calls: list[int] = []
+
+    async def flaky(now: datetime | None = None) -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("database went away")
+        raise asyncio.CancelledError  # stop the test's loop on the second pass
+
+    watcher.scan_once = flaky  # type: ignore[method-assign]
+    with pytest.raises(asyncio.CancelledError):
+        await watcher.run()
+    assert len(calls) == 2 and "hand-off watcher pass failed" in caplog.text
