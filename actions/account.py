@@ -21,6 +21,7 @@ from actions.intake import CUSTOMER_SLOTS
 from claims.case import Case
 from claims.intake import case_from_slots, slots_from_case
 from claims.lifecycle import HUMAN_REQUESTED, CaseNotFound, NotYourCase
+from claims.names import Names
 from claims.status import is_draft
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -72,8 +73,8 @@ class ActionCaseStatus(Action):
         dispatcher.utter_message(
             response="utter_case_status",
             reference=reference,
-            category=rules.category_name(case.category, language),
-            stage=rules.stage_names[case.stage].get(language),
+            category=Names(rules).category(case.category, language),
+            stage=Names(rules).stage(case.stage, language),
             status=status,
         )
         return [SlotSet("case_reference", reference)]

@@ -21,6 +21,7 @@ from actions.faq import answer_faq, latest_text
 from claims.assessment import assess_case
 from claims.errors import ClaimsValidationError
 from claims.intake import INTAKE_SLOTS, case_from_slots, summary_lines
+from claims.names import Names
 from claims.status import CaseStatus
 from understanding.topics import CLEAR_SCORE, out_of_scope, topic_of
 
@@ -190,9 +191,9 @@ class ActionSubmitClaim(Action):
         dispatcher.utter_message(
             response="utter_claim_submitted",
             reference=reference,
-            category=rules.category_name(case.category, language),
+            category=Names(rules).category(case.category, language),
             reason=reason or "-",
-            stage=rules.stage_names[case.stage].get(language),
+            stage=Names(rules).stage(case.stage, language),
         )
         dispatcher.utter_message(response="utter_claim_estimate", estimate=texts["estimate"])
         dispatcher.utter_message(response="utter_claim_durations", durations=texts["durations"])

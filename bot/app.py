@@ -1,7 +1,13 @@
-"""The gateway: every customer connection comes in here and goes to Rasa's REST channel."""
+"""The gateway's composition root: every customer connection comes in here and goes to Rasa.
+
+Why one root: settings, the case database (and its migrations), the policy and its names,
+the hub and the routers are built here once and handed to whoever needs them; no other
+module of ``bot/`` reads the environment or opens a database.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -9,27 +15,76 @@ from typing import Any
 from fastapi import FastAPI
 
 from bot import telegram_bridge, web
-from bot.hub import build_hub
+from bot.auth import AgentDirectory
+from bot.evidence import EvidenceIntake
+from bot.hub import ConversationHub, HubConfig
 from bot.rasa_client import RasaClient
 from bot.settings import GatewaySettings, get_settings
-from bot.staff_api import staff_router
+from bot.staff.notify import Notifier
+from bot.staff.router import staff_router
+from bot.staff.service import StaffService
+from bot.staff.watcher import Announcer, HandoffWatcher
+from bot.transcript import Transcript
+from claims.names import Names
+from claims.policy import load_policy
+from db.database import Database, open_database
+from db.settings import DbSettings
 
 
-def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+def announcer_of(settings: GatewaySettings) -> Announcer | None:
+    """The staff Telegram group to announce escalations to, when one is configured."""
+    if settings.telegram_bot_token and settings.staff_telegram_chat_id:
+        return Announcer(
+            settings.telegram_bot_token.get_secret_value(),
+            settings.staff_telegram_chat_id,
+            settings.staff_console_url,
+        )
+    return None
+
+
+def build_hub(settings: GatewaySettings, database: Database, rasa: RasaClient) -> ConversationHub:
+    """The channels' hub on the case database and evidence store (started in the lifespan)."""
+    transcript = Transcript(database.sessions)
+    return ConversationHub(
+        rasa,
+        transcript,
+        HubConfig(
+            max_message_chars=settings.max_message_chars,
+            retry_seconds=settings.rasa_retry_seconds,
+        ),
+        evidence=EvidenceIntake(database.evidence, database.sessions, transcript),
+    )
+
+
+def create_app(
+    settings: GatewaySettings | None = None, db_settings: DbSettings | None = None
+) -> FastAPI:
+    """Wire the gateway; migrations run and the hub starts when the app starts."""
     settings = settings or get_settings()
+    database = open_database(db_settings or DbSettings())
+    names = Names(load_policy())
+    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    hub = build_hub(settings, database, rasa)
+    staff = StaffService(database.sessions, database.evidence, names, Notifier(hub))
+    watcher = HandoffWatcher(staff, settings.handoff_timeout_seconds, announcer_of(settings))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
-        app.state.hub = await build_hub(settings, app.state.rasa)  # bot/hub.py
-        app.state.telegram = await telegram_bridge.start_telegram(settings, app.state.hub)
+        # A fresh gateway can write transcripts before the action server ever touched
+        # the database; Alembic is synchronous, so it runs in a thread.
+        await asyncio.to_thread(database.migrate)
+        await hub.start()
+        app.state.telegram = await telegram_bridge.start_telegram(settings, hub)
         yield
         if app.state.telegram is not None:
             await app.state.telegram.stop()
-        await app.state.hub.stop()
-        await app.state.rasa.aclose()
+        await hub.stop()
+        await rasa.aclose()
+        database.dispose()
 
     app = FastAPI(title="Claim-intake gateway", version="0.1.0", lifespan=lifespan)
+    app.state.rasa = rasa
+    app.state.hub = hub
 
     @app.get("/healthz")
     async def healthz() -> dict[str, Any]:
@@ -37,6 +92,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     app.include_router(web.router)  # web chat: /, /widget.js, /ws, /chat/... (bot/web.py)
     app.include_router(telegram_bridge.router)  # POST /telegram/webhook (webhook mode only)
-    app.include_router(staff_router(settings))  # /api (staff API), /staff console
-
+    # /api (staff API), /staff console, hand-off watcher (bot/staff/)
+    app.include_router(staff_router(staff, AgentDirectory.from_settings(settings), watcher))
     return app

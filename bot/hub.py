@@ -32,7 +32,6 @@ from bot.evidence import AcceptedEvidence, EvidenceIntake, human_size, rejection
 from bot.messages import gateway_message
 from bot.rasa_client import RasaUnavailable
 from bot.sanitize import clean_customer_text
-from bot.settings import GatewaySettings
 from bot.transcript import Transcript, channel_of
 from claims.language import detect_language
 from db.evidence_store import EvidenceRejected
@@ -432,33 +431,3 @@ class ConversationHub:
     async def notify_agents(self, sender: str, event: dict[str, Any]) -> None:
         """Channels report things agents should see (e.g. ``{"type": "evidence"}``)."""
         await self._to_agents(sender, event)
-
-
-async def build_hub(settings: GatewaySettings, rasa: RasaLike) -> ConversationHub:
-    """The hub on the configured case database and evidence store, started.
-
-    Runs the migrations first (in a thread: Alembic is synchronous) so a fresh gateway can
-    write transcripts before the action server ever touched the database.
-    """
-    from db.engine import make_engine, make_session_factory
-    from db.evidence_store import EvidenceStore
-    from db.migrate import upgrade
-    from db.settings import DbSettings
-
-    db_settings = DbSettings()
-    engine = make_engine(db_settings.database_url)
-    await asyncio.to_thread(upgrade, engine)
-    sessions = make_session_factory(engine)
-    transcript = Transcript(sessions)
-    store = EvidenceStore(db_settings.evidence_dir, db_settings.evidence_max_bytes)
-    hub = ConversationHub(
-        rasa,
-        transcript,
-        HubConfig(
-            max_message_chars=settings.max_message_chars,
-            retry_seconds=settings.rasa_retry_seconds,
-        ),
-        evidence=EvidenceIntake(store, sessions, transcript),
-    )
-    await hub.start()
-    return hub

@@ -32,7 +32,7 @@ class GatewaySettings(BaseSettings):
     telegram_poll_timeout: float = Field(10.0, alias="TELEGRAM_POLL_TIMEOUT")
     # Seconds between retries of customer messages queued while Rasa was down.
     rasa_retry_seconds: float = Field(2.0, alias="RASA_RETRY_SECONDS", gt=0)
-    # staff side (bot/staff_api.py, bot/auth.py, bot/notifications.py)
+    # staff side (bot/staff/, bot/auth.py)
     staff_agents: SecretStr | None = Field(None, alias="STAFF_AGENTS")
     handoff_timeout_seconds: float = Field(300.0, alias="HANDOFF_TIMEOUT_SECONDS", gt=0)
     staff_telegram_chat_id: str | None = Field(None, alias="STAFF_TELEGRAM_CHAT_ID")

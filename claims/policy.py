@@ -21,6 +21,7 @@ import yaml
 from claims.case import (
     Category,
     EvidenceKind,
+    LossKind,
     Money,
     ThirdParty,
     to_decimal,
@@ -85,6 +86,10 @@ ESCALATION_RULES = frozenset(
         "vulnerable_customer",
     }
 )
+#: Every reason a case can be escalated for: the rules above, and the action server's reason
+#: when the customer asks for a person in the chat (``actions/account.py``).
+CUSTOMER_REQUESTED_HUMAN = "customer_requested_human"
+ESCALATION_REASONS = ESCALATION_RULES | {CUSTOMER_REQUESTED_HUMAN}
 ESCALATION_KEYWORD_KINDS = frozenset({"litigation", "regulator", "human", "vulnerable"})
 CUSTOMER_RULES = frozenset({"customer_config_changed", "unsupported_hardware",
                             "customer_ignored_notice"})
@@ -279,6 +284,8 @@ class Policy:
     escalation: EscalationPolicy
     stage_names: Mapping[Stage, Bilingual]
     evidence_names: Mapping[EvidenceKind, Bilingual]
+    reason_names: Mapping[str, Bilingual]
+    loss_names: Mapping[LossKind, Bilingual]
     remedies: Mapping[str, Bilingual]
     lines: Mapping[str, Bilingual]
     texts: Mapping[str, Bilingual]
@@ -670,23 +677,23 @@ def _escalation(value: Any) -> EscalationPolicy:
     )
 
 
+def _enum_names(root: Mapping[str, Any], key: str, enum: Any, what: str, plural: str) -> Any:
+    """``key``: a name pair for every member of ``enum`` (a missing one is an error)."""
+    names = {
+        _enum_key(enum, k, key, what): v for k, v in _bi_map(_get(root, key, ""), key).items()
+    }
+    missing = [m.value for m in enum if m not in names]
+    if missing:
+        raise _fail(key, f"missing {plural}: {', '.join(missing)}")
+    return names
+
+
 def parse_policy(data: Any, source: str = "<dict>") -> Policy:
     """Validate a parsed YAML document and build the :class:`Policy`."""
     root = _map(data, "policy")
-    stage_names = {
-        _enum_key(Stage, k, "stage_names", "stage"): v
-        for k, v in _bi_map(_get(root, "stage_names", ""), "stage_names").items()
-    }
-    missing_stages = [s.value for s in Stage if s not in stage_names]
-    if missing_stages:
-        raise _fail("stage_names", f"missing stages: {', '.join(missing_stages)}")
-    evidence_names = {
-        _enum_key(EvidenceKind, k, "evidence_names", "evidence kind"): v
-        for k, v in _bi_map(_get(root, "evidence_names", ""), "evidence_names").items()
-    }
-    missing_ev = [e.value for e in EvidenceKind if e not in evidence_names]
-    if missing_ev:
-        raise _fail("evidence_names", f"missing kinds: {', '.join(missing_ev)}")
+    stage_names = _enum_names(root, "stage_names", Stage, "stage", "stages")
+    evidence_names = _enum_names(root, "evidence_names", EvidenceKind, "evidence kind", "kinds")
+    loss_names = _enum_names(root, "loss_names", LossKind, "loss kind", "kinds")
     personal = _map(_get(root, "personal_data", ""), "personal_data")
     policy = Policy(
         version=_str(_get(root, "version", ""), "version"),
@@ -702,6 +709,8 @@ def parse_policy(data: Any, source: str = "<dict>") -> Policy:
         escalation=_escalation(_get(root, "escalation", "")),
         stage_names=stage_names,
         evidence_names=evidence_names,
+        reason_names=_bi_map(_get(root, "reason_names", ""), "reason_names", ESCALATION_REASONS),
+        loss_names=loss_names,
         remedies=_bi_map(_get(root, "remedies", ""), "remedies", REMEDY_KEYS),
         lines=_bi_map(_get(root, "lines", ""), "lines", LINE_RULES),
         texts=_bi_map(_get(root, "texts", ""), "texts", TEXT_KEYS),

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from claims.names import Names
+from claims.policy import default_policy
 from db.models import STAGE_NAMES
 from db.repository import FACT_FIELDS, CaseNotFound
 
@@ -155,20 +157,26 @@ def _cell(value: Any) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(packet: dict[str, Any], lang: str = "en") -> str:
-    """Render a packet for people, with headings in ``lang`` (``zh`` or ``en``)."""
+def render_markdown(packet: dict[str, Any], lang: str = "en", names: Names | None = None) -> str:
+    """Render a packet for people, with headings and names in ``lang`` (``zh`` or ``en``).
+
+    Codes (stage, category, loss and evidence kinds, escalation reasons) are shown by their
+    names from :mod:`claims.names` (the shipped policy's unless ``names`` is given).
+    """
     if lang not in ("zh", "en"):
         raise ValueError("lang must be zh or en")
+    names = names or Names(default_policy())
 
     def t(key: str) -> str:
         return LABELS[key][lang]
 
     none = f"_{t('none')}_"
+    category = names.category(packet["category"], lang) if packet["category"] else "-"
     out: list[str] = [f"# {t('title')} {packet['reference']}", ""]
     out += [
         f"- **{t('status')}**: {packet['status']}",
-        f"- **{t('stage')}**: {packet['stage']['current']}",
-        f"- **{t('category')}**: {packet['category'] or '-'}",
+        f"- **{t('stage')}**: {names.stage(packet['stage']['current'], lang)}",
+        f"- **{t('category')}**: {category}",
         f"- **{t('sub_type')}**: {packet['sub_type'] or '-'}",
         f"- **{t('priority')}**: {packet['priority']}",
         "",
@@ -189,14 +197,16 @@ def render_markdown(packet: dict[str, Any], lang: str = "en") -> str:
         for x in packet["losses"]:
             amount = f"{x['amount']['amount']} {x['amount']['currency']}"
             proven = t("proven") if x["proven"] else ""
-            out.append(f"| {x['kind']} | {amount} | {_cell(x['description'])} | {proven} |")
+            kind = names.loss(x["kind"], lang)
+            out.append(f"| {kind} | {amount} | {_cell(x['description'])} | {proven} |")
     else:
         out.append(none)
     out += ["", f"## {t('evidence')}", ""]
     if packet["evidence"]:
         for e in packet["evidence"]:
             file = f" `{e['sha256']}` {e['mime']} {e['size']} B" if e["sha256"] else ""
-            out.append(f"- {e['kind']}: {_cell(e['description'])}{file}".rstrip())
+            kind = names.evidence(e["kind"], lang) if e["kind"] else "-"
+            out.append(f"- {kind}: {_cell(e['description'])}{file}".rstrip())
     else:
         out.append(none)
     out += ["", f"## {t('estimate')}", ""]
@@ -208,11 +218,12 @@ def render_markdown(packet: dict[str, Any], lang: str = "en") -> str:
     else:
         out.append(none)
     out += ["", f"## {t('history')}", ""]
-    out += [f"- {c['at']} → {c['stage']} {c['note']}".rstrip() for c in
+    out += [f"- {c['at']} → {names.stage(c['stage'], lang)} {c['note']}".rstrip() for c in
             packet["stage"]["history"]] or [none]  # fmt: skip
     out += ["", f"## {t('escalations')}", ""]
     out += [
-        f"- {e['at']} {e['reason']} ({t('resolved') if e['resolved_at'] else t('open')})"
+        f"- {e['at']} {names.reason(e['reason'], lang)} "
+        f"({t('resolved') if e['resolved_at'] else t('open')})"
         for e in packet["escalations"]
     ] or [none]
     out += ["", f"## {t('assignments')}", ""]

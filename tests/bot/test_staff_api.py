@@ -20,11 +20,17 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.auth import AgentDirectory
 from bot.settings import GatewaySettings
-from bot.staff_api import HandoffWatcher, StaffContext, staff_router
+from bot.staff.notify import Notifier
+from bot.staff.router import staff_router
+from bot.staff.service import StaffService
+from bot.staff.watcher import HandoffWatcher
 from bot.transcript import Transcript
 from claims import lifecycle as lc
 from claims.case import Case, LossItem, Money, TimelineEntry
+from claims.names import Names
+from claims.policy import default_policy
 from db.engine import make_engine, make_session_factory
 from db.evidence_store import EvidenceStore
 from db.migrate import upgrade
@@ -120,8 +126,8 @@ def make_app(
     )  # fmt: skip
     app = FastAPI()
     hub = FakeHub()
-    app.state.hub = hub
-    app.include_router(staff_router(settings, sessions=sessions, store=store, watch=False))
+    service = StaffService(sessions, store, Names(default_policy()), Notifier(hub))
+    app.include_router(staff_router(service, AgentDirectory.from_settings(settings)))
     return app, hub
 
 
@@ -452,14 +458,9 @@ async def test_handoff_timeout_tells_customer_once(
                         details={"sender": "web:w", "mode": "human"},
                         at=datetime.now(UTC) - timedelta(seconds=120))  # fmt: skip
         uow.commit()
-    settings = GatewaySettings(STAFF_API_TOKEN=TOKEN, HANDOFF_TIMEOUT_SECONDS=60,
-                               _env_file=None)  # type: ignore[call-arg]  # fmt: skip
-    ctx = StaffContext(settings, sessions=sessions, store=store)
-    app = FastAPI()
     hub = FakeHub()
-    app.state.hub = hub
-    ctx.app = app
-    watcher = HandoffWatcher(ctx)
+    service = StaffService(sessions, store, Names(default_policy()), Notifier(hub))
+    watcher = HandoffWatcher(service, timeout_seconds=60)
     assert await watcher.scan_once() == 1
     assert await watcher.scan_once() == 0
     assert hub.modes == [("web:w", "bot", None)]
@@ -483,10 +484,27 @@ async def test_no_timeout_notice_when_claimed_or_recent(
         uow.cases.audit("handoff_started", actor="bot", case_reference=fresh,
                         details={"sender": "web:f"})  # fmt: skip
         uow.commit()
-    settings = GatewaySettings(STAFF_API_TOKEN=TOKEN, HANDOFF_TIMEOUT_SECONDS=60,
-                               _env_file=None)  # type: ignore[call-arg]  # fmt: skip
-    ctx = StaffContext(settings, sessions=sessions, store=store)
-    assert await HandoffWatcher(ctx).scan_once() == 0
+    service = StaffService(sessions, store, Names(default_policy()), Notifier(None))
+    assert await HandoffWatcher(service, timeout_seconds=60).scan_once() == 0
+
+
+async def test_watcher_keeps_watching_after_a_failing_pass(
+    sessions: sessionmaker[Session], store: EvidenceStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    service = StaffService(sessions, store, Names(default_policy()), Notifier(None))
+    watcher = HandoffWatcher(service, timeout_seconds=0.1)
+    calls: list[int] = []
+
+    async def flaky(now: datetime | None = None) -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("database went away")
+        raise asyncio.CancelledError  # stop the test's loop on the second pass
+
+    watcher.scan_once = flaky  # type: ignore[method-assign]
+    with pytest.raises(asyncio.CancelledError):
+        await watcher.run()
+    assert len(calls) == 2 and "hand-off watcher pass failed" in caplog.text
 
 
 def open_escalations(sessions: sessionmaker[Session], reference: str) -> list[str]:
@@ -510,14 +528,10 @@ async def test_escalation_on_a_draft_survives_timeout_and_later_messages(
     lc.request_person(UnitOfWork(sessions), caller, ref)
     transcript.record_mode(DRAFT_SENDER, "human", actor="bot", reason=lc.HUMAN_REQUESTED)
 
-    settings = GatewaySettings(STAFF_API_TOKEN=TOKEN, HANDOFF_TIMEOUT_SECONDS=60,
-                               _env_file=None)  # type: ignore[call-arg]  # fmt: skip
-    ctx = StaffContext(settings, sessions=sessions, store=store)
-    ctx.app = FastAPI()
     hub = FakeHub()
-    ctx.app.state.hub = hub
+    service = StaffService(sessions, store, Names(default_policy()), Notifier(hub))
     later = datetime.now(UTC) + timedelta(seconds=61)
-    assert await HandoffWatcher(ctx).scan_once(now=later) == 1
+    assert await HandoffWatcher(service, timeout_seconds=60).scan_once(now=later) == 1
     assert hub.modes == [(DRAFT_SENDER, "bot", None)]
     assert open_escalations(sessions, ref) == [lc.HUMAN_REQUESTED]
 
