@@ -4,7 +4,7 @@ RASA := .venv-rasa/bin/rasa
 PY := .venv/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup system-deps spacy train run test test-fresh lint typecheck validate pytest stories eval bench clean
+.PHONY: setup system-deps spacy train run test test-fresh lint typecheck validate pytest stories eval bench personas clean
 
 setup:
 	@bash scripts/setup.sh
@@ -49,6 +49,11 @@ eval: train
 # Load benchmark (loopback only, fixed duration): reports/bench.{json,md}.
 bench: setup train
 	$(PY) -m scripts.bench $(BENCH_ARGS)
+
+# Persona player (tests/personas/): tuning and held-out halves on a stack of its own, then
+# the stubborn player; reports/personas_{tuning,heldout,stubborn}.{json,md}. Not in `make test`.
+personas: setup train
+	$(PY) scripts/personas.py --half all --stubborn
 
 clean:
 	rm -rf build models var/tracker.db reports/stories .pytest_cache .mypy_cache .ruff_cache
