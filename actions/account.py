@@ -19,7 +19,7 @@ from actions import store
 from actions.common import language_of, mentioned_reference, message_time, policy
 from actions.intake import CUSTOMER_SLOTS
 from claims.case import Case
-from claims.intake import case_from_slots, slots_from_case
+from understanding.case_slots import case_from_slots, slots_from_case
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 DIGITS = re.compile(r"\d")

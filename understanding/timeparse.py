@@ -38,7 +38,7 @@ from datetime import MAXYEAR, MINYEAR, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from claims.amounts import cn_to_decimal, cn_to_int
+from understanding.amounts import cn_to_decimal, cn_to_int
 
 __all__ = [
     "DEFAULT_TZ",
