@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -26,6 +26,9 @@ from understanding.slots import (
 from understanding.timeparse import (
     DEFAULT_TZ,
 )
+
+#: (slot, customer-facing text or None when the fact is unknown), in summary order.
+Facts = Iterator[tuple[str, str | None]]
 
 _LABELS: dict[str, tuple[str, str]] = {
     "description": ("事故描述", "description"),
@@ -102,99 +105,131 @@ def _downtime_text(start: datetime, end: datetime, language: str) -> str:
     return f"{hours} h {mins} min" if mins else f"{hours} h"
 
 
-def summary_lines(slots: Mapping[str, Any], policy: Policy, language: str) -> list[str]:
-    """One line per known fact, for the confirmation step before submitting."""
-    zh = language == "zh"
-    colon = "：" if zh else ": "
-    sep = "、" if zh else ", "
-    zone = zone_named(str(slots.get("timezone") or DEFAULT_TZ))
-    lines: list[str] = []
-
-    def add(slot: str, text: str) -> None:
-        lines.append(f"{slot_label(slot, language)}{colon}{text}")
-
+def _category_name(slots: Mapping[str, Any], policy: Policy, language: str) -> str | None:
     category = to_category(str(slots.get("category") or ""))
-    if category is not None:
-        name = f"{policy.categories[category].name.zh} / {policy.categories[category].name.en}"
-        sub = str(slots.get("sub_type") or "")
-        subs = policy.categories[category].sub_types
-        if sub in subs:
-            name += f"（{subs[sub].name.get(language)}）" if zh else f" ({subs[sub].name.en})"
-        add("category", name)
-    systems = slots.get("affected_systems") or []
-    if systems:
-        add("affected_systems", sep.join(str(s) for s in systems))
+    if category is None:
+        return None
+    names = policy.categories[category]
+    name = f"{names.name.zh} / {names.name.en}"
+    sub = str(slots.get("sub_type") or "")
+    if sub in names.sub_types:
+        sub_name = names.sub_types[sub].name
+        name += f"（{sub_name.get(language)}）" if language == "zh" else f" ({sub_name.en})"
+    return name
+
+
+def _time_facts(slots: Mapping[str, Any], zone: tzinfo, language: str) -> Facts:
     start = slot_datetime(slots.get("started_at"), zone)
     if start is not None:
-        add("started_at", format_time(slots.get("started_at"), zone, language))
+        yield "started_at", format_time(slots.get("started_at"), zone, language)
     ended = slots.get("ended_at")
     end = slot_datetime(ended, zone)
     if ended == ONGOING:
-        add("ended_at", format_time(ONGOING, zone, language))
+        yield "ended_at", format_time(ONGOING, zone, language)
     elif end is not None:
         text = format_time(ended, zone, language)
         if start is not None and end >= start:
             span = _downtime_text(start, end, language)
-            text += f"（停机 {span}）" if zh else f" (down for {span})"
-        add("ended_at", text)
+            text += f"（停机 {span}）" if language == "zh" else f" (down for {span})"
+        yield "ended_at", text
     if filled(slots.get("detected_at")):
-        add("detected_at", format_time(slots.get("detected_at"), zone, language))
-    if slots.get("data_leaked") is True:
-        names = policy.data_kind_names
-        kinds = [
-            names[k].get(language) if k in names else str(k)
-            for k in slots.get("leaked_data_kinds") or []
-        ]
-        text = "是" if zh else "yes"
-        if slot_count(slots.get("leaked_records")):
-            n = slot_count(slots.get("leaked_records"))
-            text += f"，约 {n} 条" if zh else f", about {n} records"
-        if kinds:
-            text += f"（{sep.join(kinds)}）" if zh else f" ({sep.join(kinds)})"
-        add("data_leaked", text)
-    elif slots.get("data_leaked") is False:
-        add("data_leaked", "否" if zh else "no")
-    for slot in MONEY_SLOTS:
-        if filled(slots.get(slot)):
-            add(slot, format_money(slots.get(slot)))
-    for slot in ("customers_affected", "orders_lost", "people_idle"):
-        if slot_count(slots.get(slot)):
-            add(slot, str(slot_count(slots.get(slot))))
+        yield "detected_at", format_time(slots.get("detected_at"), zone, language)
+
+
+def _leak_text(slots: Mapping[str, Any], policy: Policy, language: str) -> str | None:
+    zh = language == "zh"
+    if slots.get("data_leaked") is False:
+        return "否" if zh else "no"
+    if slots.get("data_leaked") is not True:
+        return None
+    names = policy.data_kind_names
+    kinds = [
+        names[k].get(language) if k in names else str(k)
+        for k in slots.get("leaked_data_kinds") or []
+    ]
+    text = "是" if zh else "yes"
+    records = slot_count(slots.get("leaked_records"))
+    if records:
+        text += f"，约 {records} 条" if zh else f", about {records} records"
+    if kinds:
+        joined = _sep(language).join(kinds)
+        text += f"（{joined}）" if zh else f" ({joined})"
+    return text
+
+
+def _liability_facts(
+    slots: Mapping[str, Any], policy: Policy, zone: tzinfo, language: str
+) -> Facts:
     for slot in ("customer_config_changed", "third_party_involved"):
         value = slots.get(slot)
-        if isinstance(value, bool):
-            text = format_value(slot, value, zone, language)
-            third = slots.get("third_party")
-            if slot == "third_party_involved" and value and third:
-                names3 = policy.liability.third_party_names
-                try:
-                    tp = ThirdParty(third)
-                    tname = names3[tp].get(language) if tp in names3 else tp.value
-                except ValueError:
-                    tname = str(third)
-                text += f"（{tname}）" if zh else f" ({tname})"
-            add(slot, text)
+        if not isinstance(value, bool):
+            continue
+        text = format_value(slot, value, zone, language)
+        third = slots.get("third_party")
+        if slot == "third_party_involved" and value and third:
+            names = policy.liability.third_party_names
+            try:
+                kind = ThirdParty(third)
+                name = names[kind].get(language) if kind in names else kind.value
+            except ValueError:
+                name = str(third)
+            text += f"（{name}）" if language == "zh" else f" ({name})"
+        yield slot, text
+
+
+def _evidence_text(slots: Mapping[str, Any], policy: Policy, language: str) -> str | None:
     items = slots.get("evidence_items") or []
-    if items:
-        if list(items) == [NONE_MARKER]:
-            add("evidence_items", "暂无" if zh else "none yet")
-        else:
-            ev_names = policy.evidence_names
-            shown = []
-            for item in items:
-                if item == NONE_MARKER:
-                    continue
-                try:
-                    shown.append(ev_names[EvidenceKind(item)].get(language))
-                except (ValueError, KeyError):
-                    shown.append(str(item))
-            add("evidence_items", sep.join(shown))
+    if not items:
+        return None
+    if list(items) == [NONE_MARKER]:
+        return "暂无" if language == "zh" else "none yet"
+    shown = []
+    for item in items:
+        if item == NONE_MARKER:
+            continue
+        try:
+            shown.append(policy.evidence_names[EvidenceKind(item)].get(language))
+        except (ValueError, KeyError):
+            shown.append(str(item))
+    return _sep(language).join(shown)
+
+
+def _contact_text(slots: Mapping[str, Any], language: str) -> str | None:
     who = [str(slots[s]) for s in ("customer_name", "customer_company") if filled(slots.get(s))]
     contact = (
         slots.get("customer_contact") or slots.get("customer_email") or slots.get("customer_phone")
     )
     if contact:
         who.append(str(contact))
-    if who:
-        add("customer_contact", sep.join(who))
-    return lines
+    return _sep(language).join(who) if who else None
+
+
+def _sep(language: str) -> str:
+    return "、" if language == "zh" else ", "
+
+
+def _facts(slots: Mapping[str, Any], policy: Policy, language: str) -> Facts:
+    zone = zone_named(str(slots.get("timezone") or DEFAULT_TZ))
+    yield "category", _category_name(slots, policy, language)
+    systems = slots.get("affected_systems") or []
+    yield "affected_systems", _sep(language).join(str(s) for s in systems) or None
+    yield from _time_facts(slots, zone, language)
+    yield "data_leaked", _leak_text(slots, policy, language)
+    for slot in MONEY_SLOTS:
+        if filled(slots.get(slot)):
+            yield slot, format_money(slots.get(slot))
+    for slot in ("customers_affected", "orders_lost", "people_idle"):
+        yield slot, str(slot_count(slots.get(slot)) or "") or None
+    yield from _liability_facts(slots, policy, zone, language)
+    yield "evidence_items", _evidence_text(slots, policy, language)
+    yield "customer_contact", _contact_text(slots, language)
+
+
+def summary_lines(slots: Mapping[str, Any], policy: Policy, language: str) -> list[str]:
+    """One line per known fact, for the confirmation step before submitting."""
+    colon = "：" if language == "zh" else ": "
+    return [
+        f"{slot_label(slot, language)}{colon}{text}"
+        for slot, text in _facts(slots, policy, language)
+        if text is not None
+    ]
