@@ -78,11 +78,20 @@ def system_phrases() -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _unambiguous(phrases: Iterable[str], others: Iterable[str]) -> list[str]:
+    """The phrases whose pattern matches none of ``others`` whole: "email" (a system in the
+    lookup) would also read "emails" (a personal-data kind), so only DIET may decide it."""
+    taken = [o.lower() for o in others]
+    return [p for p in phrases if not any(re.fullmatch(phrase_pattern(p), o, re.I) for o in taken)]
+
+
 @cache
 def systems() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """(system code, pattern) in the order of `nlu/synonyms.yml`."""
+    table = synonyms()
+    personal = [p for code in DATA_KINDS for p in table.get(code, ())]
     return tuple(
-        (code, _compile((*phrases, *EXTRA_SYSTEMS.get(code, ()))))
+        (code, _compile(_unambiguous((*phrases, *EXTRA_SYSTEMS.get(code, ())), personal)))
         for code, phrases in system_phrases().items()
     )
 

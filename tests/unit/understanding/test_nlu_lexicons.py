@@ -31,13 +31,14 @@ def _found(table: tuple[tuple[str, re.Pattern[str]], ...], text: str) -> list[st
 
 def test_every_system_lookup_phrase_is_found_as_a_system() -> None:
     missing = [p for p in lookup("system") if not _found(systems(), p)]
-    assert missing == []
+    assert missing == ["email"]  # also reads "emails", a personal-data kind: left to DIET
 
 
 def test_every_system_synonym_is_found_as_its_own_code() -> None:
     for code, phrases in system_phrases().items():
         for phrase in phrases:
-            assert code in _found(systems(), phrase), (code, phrase)
+            if phrase != "email":
+                assert code in _found(systems(), phrase), (code, phrase)
 
 
 def test_every_data_kind_synonym_is_found_as_its_own_code() -> None:
@@ -72,6 +73,8 @@ def test_systems_follow_the_test_data_canonical_list() -> None:
         ("數據庫連不上", ["database"]),  # traditional spelling, from the extras
         ("the postgresql cluster", ["database"]),
         ("网络中断", ["network"]),
+        ("our email service is down", ["email"]),
+        ("customers got phishing emails", []),  # "emails" is a personal-data kind: DIET decides
     ],
 )
 def test_systems_in_text(text: str, found: list[str]) -> None:
