@@ -19,10 +19,10 @@ from actions import store
 from actions.common import language_of, mentioned_reference, message_time, policy
 from actions.intake import CUSTOMER_SLOTS
 from claims.case import Case
-from claims.intake import case_from_slots, slots_from_case
 from claims.lifecycle import HUMAN_REQUESTED, CaseNotFound, NotYourCase
 from claims.names import Names
 from claims.status import is_draft
+from understanding.case_slots import case_from_slots, slots_from_case
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 DIGITS = re.compile(r"\d")

@@ -16,9 +16,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from claims.case import Case
 from claims.errors import ClaimsValidationError
-from claims.intake import MONEY_SLOTS, _label, case_from_slots
 from claims.policy import Policy
 from claims.validation import validate_case
+from understanding.case_slots import case_from_slots
+from understanding.slots import MONEY_SLOTS
+from understanding.summary import slot_label
 
 _LOSS = re.compile(r"losses\[(\d+)\]")
 #: Case field -> slot; a too-long downtime is most likely a wrong start time.
@@ -56,7 +58,7 @@ def invalid_fact(
         "utter_claim_amount_out_of_bounds" if slot in MONEY_SLOTS
         else "utter_claim_fact_out_of_bounds"
     )  # fmt: skip
-    return slot, response, {"field": _label(slot, language)}
+    return slot, response, {"field": slot_label(slot, language)}
 
 
 def first_invalid_fact(

@@ -14,8 +14,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.types import DomainDict
 
-from claims.intake import IncomingMessage
 from claims.policy import Policy, load_policy
+from understanding.turn import IncomingMessage
 
 REFERENCE = re.compile(r"CLM-\d{4}-\d{6}", re.IGNORECASE)
 

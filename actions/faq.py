@@ -18,8 +18,8 @@ from actions.common import language_of, mentioned_reference, message_time, polic
 from claims.case import Case
 from claims.errors import ClaimsValidationError
 from claims.faq_answers import TAILORED, answer_from_case
-from claims.intake import case_from_slots
 from claims.status import CaseStatus
+from understanding.case_slots import case_from_slots
 from understanding.topics import out_of_scope, topic_of
 
 logger = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """Form validators: each form asks only for what is still missing.
 
 The answers are extracted for every message by `action_validate_slot_mappings`; here each
-form only decides, through `claims.intake.required_slots`, which of its questions remain.
+form only decides, through `understanding.slots.required_slots`, which of its questions remain.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from claims.intake import required_slots
+from understanding.slots import required_slots
 
 
 class IntakeFormValidator(FormValidationAction):

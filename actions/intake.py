@@ -1,6 +1,6 @@
 """The intake's own actions: start, summary, submit, correction, cancel, rating.
 
-Thin glue: the facts come from `claims.intake`, the judgement from `claims.assessment`,
+Thin glue: the facts come from `understanding`, the judgement from `claims.assessment`,
 storage from `actions.store`; every sentence is a domain response.
 """
 
@@ -20,9 +20,11 @@ from actions.common import language_of, mentioned_reference, message_time, polic
 from actions.faq import answer_faq, latest_text
 from claims.assessment import assess_case
 from claims.errors import ClaimsValidationError
-from claims.intake import INTAKE_SLOTS, case_from_slots, summary_lines
 from claims.names import Names
 from claims.status import CaseStatus
+from understanding.case_slots import case_from_slots
+from understanding.slots import INTAKE_SLOTS
+from understanding.summary import summary_lines
 from understanding.topics import CLEAR_SCORE, out_of_scope, topic_of
 
 logger = logging.getLogger(__name__)
@@ -77,7 +79,7 @@ def start_misheard_report(
 ) -> list[EventType] | None:
     """Start the intake for a report the classifier took for something else.
 
-    `claims.intake` already read it as a report (its description is set this turn); the
+    `understanding.extraction` already read it as a report (its description is set this turn); the
     dialogue still followed the misheard intent, so the form is started from here.
     """
     if not set_this_turn(tracker, "description") or tracker.active_loop_name:

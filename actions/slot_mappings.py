@@ -2,8 +2,8 @@
 
 Fills the language slot and every intake slot the message contains, whichever form is
 active, so one long message answers many questions at once. The rules live in
-`claims.language` and `claims.intake`; this module reads the tracker, says what went wrong,
-and keeps the draft case saved.
+`understanding.language` and `understanding.extraction`; this module reads the tracker,
+says what went wrong, and keeps the draft case saved.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from rasa_sdk.types import DomainDict
 from actions import bounds, store
 from actions.common import incoming, language_of, policy, render
 from claims.escalation import chat_escalations
-from claims.intake import case_from_slots, extract_updates
-from claims.language import detect_language, requested_language
+from understanding.case_slots import case_from_slots
+from understanding.extraction import extract_updates
+from understanding.language import detect_language, requested_language
 
 logger = logging.getLogger(__name__)
 

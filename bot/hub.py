@@ -33,8 +33,8 @@ from bot.messages import gateway_message
 from bot.rasa_client import RasaUnavailable
 from bot.sanitize import clean_customer_text
 from bot.transcript import Transcript, channel_of
-from claims.language import detect_language
 from db.evidence_store import EvidenceRejected
+from understanding.language import detect_language
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline, make_union
 from sklearn.svm import LinearSVC
 
-NLU_DIR = Path(__file__).resolve().parent.parent / "nlu"
+from understanding.nlu_data import NLU_DIR
+
 OUT_OF_SCOPE = "out_of_scope"
 #: group -> (NLU file, intent prefix) pairs; "faq/x" gives topic x, a plain intent itself.
 GROUPS: dict[str, tuple[tuple[str, str], ...]] = {

@@ -25,10 +25,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions import store
 from actions.common import policy
-from claims.intake import case_from_slots
 from db.engine import make_engine
 from db.migrate import upgrade
 from db.uow import UnitOfWork
+from understanding.case_slots import case_from_slots
 
 ROOT = Path(__file__).resolve().parents[2]
 SH = ZoneInfo("Asia/Shanghai")

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.intake import ActionSubmitClaim
-from claims.intake import INTAKE_SLOTS
+from understanding.slots import INTAKE_SLOTS
 
 from .conftest import load_domain, tracker
 from .test_intake_actions import OUTAGE_EN

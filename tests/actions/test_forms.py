@@ -1,4 +1,4 @@
-"""Form validators ask only for what `claims.intake.required_slots` says is missing."""
+"""Form validators ask only for what `understanding.slots.required_slots` says is missing."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from actions.forms import (
     ValidateIncidentForm,
     ValidateLiabilityForm,
 )
-from claims.intake import required_slots
+from understanding.slots import required_slots
 
 from .conftest import D20, said, tracker
 

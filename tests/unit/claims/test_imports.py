@@ -1,4 +1,4 @@
-"""claims/ is pure: no framework imports (DESIGN.md, conventions.md)."""
+"""claims/ is pure: no framework imports and nothing from understanding/ (DESIGN.md)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import claims
 
 FORBIDDEN = {"rasa", "rasa_sdk", "sqlalchemy", "telegram", "fastapi", "pydantic", "db",
-             "actions", "bot"}
+             "actions", "bot", "understanding"}
 
 
 def test_no_framework_imports() -> None:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claims.timeparse import (
+from understanding.timeparse import (
     correction_time,
     is_future,
     parse_datetime,

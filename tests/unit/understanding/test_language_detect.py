@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claims.language import ZH_THRESHOLD, detect_language, requested_language
+from understanding.language import ZH_THRESHOLD, detect_language, requested_language
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 
-from claims.intake import INTAKE_SLOTS, IncomingMessage, extract_updates
 from claims.policy import Policy
+from understanding.extraction import extract_updates
+from understanding.slots import INTAKE_SLOTS
+from understanding.turn import IncomingMessage
 
 from .conftest import NOW, cny, run
 

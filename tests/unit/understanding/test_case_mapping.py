@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 
 from claims.case import Category, LossKind, Money, ThirdParty, TimelineKind
-from claims.intake import case_from_slots, required_slots, slots_from_case, summary_lines
 from claims.policy import Policy
+from understanding.case_slots import case_from_slots, slots_from_case
+from understanding.slots import required_slots
+from understanding.summary import summary_lines
 
 from .conftest import NOW, cny
 

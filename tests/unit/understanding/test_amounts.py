@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claims.amounts import (
+from claims.case import Money
+from understanding.amounts import (
     NegativeAmount,
     ParsedCount,
     ParsedMoney,
@@ -17,7 +18,6 @@ from claims.amounts import (
     parse_count,
     parse_money,
 )
-from claims.case import Money
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from claims.intake import IncomingMessage, extract_updates
 from claims.policy import Policy
+from understanding.extraction import extract_updates
+from understanding.turn import IncomingMessage
 
 NOW = datetime(2026, 11, 21, 18, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 D20 = "2026-11-20T{}:00+08:00"

@@ -8,13 +8,15 @@ Decisions (documented because callers rely on them):
 
 * ``parse_money`` is meant for an answer to "how much did you lose?": a bare number such as
   "3.5万" or "一百万" is taken as an amount in ``default_currency``. A bare number followed
-  by a count or time unit ("3000 users", "3小时") or that is part of a date/time is not
-  money. When several amounts appear, the first one carrying a currency wins, else the
-  first acceptable bare number.
+  by a count or time unit ("3000 users", "3小时") or that is part of a date/time
+  ("December 2025", "12 March", "the 14th") is not money. When several amounts appear, the
+  first one carrying a currency wins, else the first acceptable bare number.
 * "¥" means CNY (not JPY); "$" means USD; "元/块/yuan/RMB" mean CNY.
 * A hedged amount is its round value: "十来万"/"十几万" = 100000, "一百多万" = 1000000,
-  "几千" = 1000. English number words count ("two hundred thousand", "half a million",
-  "5 grand"); without a scale word only before a currency ("ten dollars", not "one of").
+  "几千" = 1000. "上万" is "up to 10000" only where the unit ends the number ("损失上万",
+  "上万用户"), never in "晚上万达店" or "马上万一". English number words count ("two
+  hundred thousand", "half a million", "5 grand"); without a scale word only before a
+  currency ("ten dollars", not "one of").
 * A negative amount raises ``NegativeAmount`` so the bot can say amounts cannot be negative.
 * ``parse_count`` returns ``ParsedCount(value, approximate)``: "十几个人" is
   ``ParsedCount(10, True)``, "约两千条记录" is ``ParsedCount(2000, True)``.
@@ -310,12 +312,32 @@ def _currency(m: re.Match[str], default: str) -> str | None:
     return None
 
 
+# English dates whose numbers are days and years, never amounts or counts: "December 2025",
+# "12 March 2025", "March 3rd, 2026", "the 14th".
+_EN_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_ORDINAL = r"\d{1,2}(?:st|nd|rd|th)"
+_EN_DATE = re.compile(
+    rf"\b{_EN_MONTH}\s+(?:(?:\d{{1,2}}(?:st|nd|rd|th)?)(?:,?\s+\d{{4}})?|\d{{4}})(?!\d)"
+    rf"|\b(?:\d{{1,2}}(?:st|nd|rd|th)?|the\s+{_ORDINAL})\s+(?:of\s+)?{_EN_MONTH}"
+    rf"(?:,?\s+\d{{4}})?\b|\b{_ORDINAL}\b",
+    re.IGNORECASE,
+)
+
+
+def _in_date(s: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _EN_DATE.finditer(s)]
+
+
 def parse_money(text: str, default_currency: str = "CNY") -> Money | None:
     """The amount a customer states, as exact Decimal + currency; None when there is none.
 
     Raises ``NegativeAmount`` for a negative amount ("-500元", "minus 300").
     """
     s = _spell_out(_unhedge(normalize(text)))
+    dates = _in_date(s)
     bare: tuple[re.Match[str], Decimal] | None = None
     for m in _MONEY.finditer(s):
         value = _money_value(m)
@@ -333,6 +355,8 @@ def parse_money(text: str, default_currency: str = "CNY") -> Money | None:
         if not (any(ch.isdigit() for ch in num) or any(ch in _CN_UNIT_CHARS for ch in num)):
             continue  # a lone "一" in "一些" is not an amount
         start, end = m.start("num"), m.end()
+        if any(a <= start < b for a, b in dates):
+            continue  # "December 2025", "12 March": a day or a year
         if start > 0 and s[start - 1] in ":/-" and s[start - 2 : start - 1].isdigit():
             continue  # "14:00", "2026-11-20"
         if start > 0 and (
@@ -359,9 +383,15 @@ _APPROX_PRE = (
     r"(?:大约|大約|大概|约|約|将近|將近|接近|近|超过|超過|逾|差不多|about|around|approximately|"
     r"approx\.?|roughly|nearly|almost|over|more than|some|~|≈)"
 )
+# 上 is "up to" only where the units end the count: "上万用户", "上万名客户", not "晚上万达店".
+_UP_TO_COUNT = (
+    rf"(?<![晚早马馬])上(?=[{_CN_UNIT_CHARS}]+(?:{_COUNT_UNIT}|用户|用戶|客户|客戶|会员|會員|"
+    rf"规模|規模|级|級|左右|$|\W))"
+)
 _COUNT = re.compile(
     rf"(?P<pre>{_APPROX_PRE}\s*)?"
-    rf"(?P<fuzzy>(?P<fnum>[{_CN_CHARS}\d]*)(?P<fz>[几幾数數上])(?P<funit>[{_CN_UNIT_CHARS}]*))?"
+    rf"(?P<fuzzy>(?P<fnum>[{_CN_CHARS}\d]*)(?P<fz>[几幾数數]|{_UP_TO_COUNT})"
+    rf"(?P<funit>[{_CN_UNIT_CHARS}]*))?"
     rf"(?(fuzzy)|(?P<num>{NUMBER_PATTERN})(?P<mult>(?<=\d)k(?![a-z]))?)"
     rf"(?P<post>多|余|餘|来|來|\+)?"
     rf"(?P<unit>\s*{_COUNT_UNIT})?",
@@ -408,6 +438,7 @@ def parse_count(text: str) -> ParsedCount | None:
     never counts. Hedges ("约", "about", "十几", "两千多") set ``approximate``.
     """
     s = normalize(text)
+    dates = _in_date(s)
     bare: ParsedCount | None = None
     for m in _COUNT.finditer(s):
         if not (m.group("fuzzy") or m.group("num")):
@@ -419,6 +450,8 @@ def parse_count(text: str) -> ParsedCount | None:
         if m.group("unit"):
             return ParsedCount(value, approximate)
         start = m.start("fuzzy") if m.group("fuzzy") else m.start("num")
+        if any(a <= start < b for a, b in dates):
+            continue
         if start > 0 and (
             s[start - 1] in ":/-$¥€£第#" or s[start - 1].isascii() and s[start - 1].isalpha()
         ):

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from claims.intake import Extraction, IncomingMessage, extract_updates
 from claims.policy import Policy, load_policy
+from understanding.extraction import extract_updates
+from understanding.turn import Extraction, IncomingMessage
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=SH)

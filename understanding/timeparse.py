@@ -20,7 +20,8 @@ Rules callers rely on:
   on or before today unless the month is named as this one ("本月底").
   "this week"/"上周" is that week's Monday, "last month"/"上个月" that month's 1st.
   A day word ("昨天") wins over a day of the month; a day that month lacks ("上个月31号" on
-  Mar 31) or a year datetime cannot hold ("0000年") gives None.
+  Mar 31) or a year datetime cannot hold ("0000年") gives None, and so does everything said
+  with it: "2月30日上午9点" is not today at 9.
 * "上周五" is Friday of the previous calendar week (weeks start on Monday); "last Friday" is
   the most recent Friday before today; a bare "Friday"/"周五" is the most recent Friday on or
   before today; "this Friday"/"这周五" is this week's Friday even if it lies ahead.
@@ -38,7 +39,7 @@ from datetime import MAXYEAR, MINYEAR, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from claims.amounts import cn_to_decimal, cn_to_int
+from understanding.amounts import cn_to_decimal, cn_to_int
 
 __all__ = [
     "DEFAULT_TZ",
@@ -184,6 +185,7 @@ class _Parts:
     period_end: int = -1  # offset just after the period word; a bare hour may follow it
     guessed_hour: bool = False  # hour comes from the period word, not from the customer
     bare_day: bool = False  # a day of the month said without its month ("12号", "the 12th")
+    impossible: bool = False  # a date was said that no calendar has ("2月30日", "0000年")
 
     def empty(self) -> bool:
         return self.day is None and self.hour is None and self.ago is None
@@ -450,6 +452,7 @@ def _take_date(s: str, p: _Parts, today: date) -> str:
             p.day = _named_month_day(month, day_n, gd.get("y"), today)
         except ValueError:  # month 0 or 13
             p.day = None
+        p.impossible = p.day is None
         return _blank(s, m)  # even when impossible: "2月30日" is not re-read as "30日"
     return s
 
@@ -468,6 +471,7 @@ def _take_month_part(s: str, p: _Parts, today: date) -> str:
             continue  # "三个月中", "岁月中": not the middle of a month
         else:
             p.day = _month_day(day, gd.get("rel"), today)
+        p.impossible = p.day is None
         return _blank(s, m)  # even when impossible: "0000年2月底" is not re-read as "2月"
     return s
 
@@ -488,6 +492,7 @@ def _take_day_of_month(s: str, p: _Parts, today: date) -> str:
             continue
         rel = m.groupdict().get("rel")
         p.day, p.bare_day = _month_day(day, rel, today), rel is None
+        p.impossible = p.day is None
         return _blank(s, m)  # even when impossible: "上个月31号" on Mar 31 is not Feb 1
     return s
 
@@ -580,21 +585,24 @@ def _take_period(s: str, p: _Parts) -> str:
 
 
 def _extract(text: str, now: datetime, allow_bare: bool = False) -> _Parts:
-    """Pull date, time, period and "ago" components out of ``text``."""
+    """Pull date, time, period and "ago" components out of ``text``.
+
+    An impossible date makes the whole expression say nothing: "2月30日上午9点" is not
+    today at 9, and the caller asks again instead of storing a wrong time."""
     s = _norm(text)
     s = _NOT_ONE.sub(lambda m: " " * len(m.group(0)), _GREETING.sub(" ", s))
     today = now.date()
     p = _Parts()
     s = _take_ago(s, p)
     for take in _DAY_TAKERS:
-        if p.day is not None:
+        if p.day is not None or p.impossible:
             break
         s = take(s, p, today)
     s = _take_period(s, p)
     _extract_time(s, p, allow_bare, p.period_end)
     if p.hour is None and p.default_hour is not None:
         p.hour, p.guessed_hour = p.default_hour, True
-    return p
+    return _Parts() if p.impossible else p
 
 
 def _zh_minute(m: re.Match[str]) -> int | None:

@@ -1,0 +1,61 @@
+"""The customer's name, company, e-mail address and phone number from a message."""
+
+from __future__ import annotations
+
+import re
+
+from understanding.lexicons import COMPANY_SPLIT, EMAIL, NAME_PREFIX, PHONE_LOOSE, PHONE_STRICT
+from understanding.turn import Turn, entity_values
+
+
+def find_contact(w: Turn) -> tuple[str | None, str | None]:
+    """(e-mail, phone) from the entities or the text; a loose phone only when asked."""
+    emails = [e for e in entity_values(w.message, "email") if EMAIL.fullmatch(e)]
+    email = emails[0] if emails else None
+    if email is None:
+        m = EMAIL.search(w.text)
+        email = m.group(0) if m else None
+    phones = entity_values(w.message, "phone")
+    phone = phones[0] if phones else None
+    if phone is None:
+        rest = EMAIL.sub(" ", w.text)
+        m = PHONE_STRICT.search(rest)
+        if m is None and (w.requested == "customer_contact" or w.intent == "give_contact"):
+            m = PHONE_LOOSE.search(rest)
+        phone = m.group(0).strip() if m else None
+    if phone is not None:
+        digits = re.sub(r"[^\d+]", "", phone)
+        phone = digits if 7 <= len(digits.lstrip("+")) <= 15 else None
+    return email, phone
+
+
+def read_contact(w: Turn) -> None:
+    """The e-mail address and phone number, or a problem when contact was asked for."""
+    email, phone = find_contact(w)
+    if email:
+        w.updates["customer_email"] = email
+    if phone:
+        w.updates["customer_phone"] = phone
+    if email or phone:
+        w.updates["customer_contact"] = email or phone
+    elif w.requested == "customer_contact":
+        w.problem("invalid_contact")
+
+
+def read_name(w: Turn) -> None:
+    """The answer to "your name?": the name and, after a comma or "from", the company."""
+    if w.requested != "customer_name" or w.intent in ("affirm", "deny"):
+        return
+    text = EMAIL.sub(" ", w.text)
+    text = PHONE_STRICT.sub(" ", text)
+    text = NAME_PREFIX.sub("", text).strip()
+    parts = COMPANY_SPLIT.split(text, maxsplit=1)
+    name = parts[0].strip(" .。!！~")
+    name = NAME_PREFIX.sub("", name).strip(" .。!！~")
+    if name and len(name) <= 60 and re.search(r"\w", name):
+        w.updates["customer_name"] = name
+    if len(parts) > 1:
+        company = parts[1].strip(" .。!！~")
+        company = re.sub(r"^(?:来自|來自|from|at|with)\s*", "", company, flags=re.I)
+        if company and len(company) <= 80 and re.search(r"\w", company):
+            w.updates["customer_company"] = company

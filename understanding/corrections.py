@@ -1,0 +1,131 @@
+"""A correction ("actually it was 50k") applied to the one slot it is about."""
+
+from __future__ import annotations
+
+import re
+
+from claims.categories import sub_type_for
+from understanding.amount_facts import count_slot_for, money_slot_for
+from understanding.amounts import NegativeAmount, parse_count, parse_money
+from understanding.clauses import has
+from understanding.contact_facts import find_contact, read_contact
+from understanding.incident_facts import reason_text
+from understanding.lexicons import (
+    COUNT_CORRECT,
+    CURRENCY_HINT,
+    DETECT_WORDS,
+    NEGATED_PART,
+    ONGOING_WORDS,
+    START_WORDS,
+)
+from understanding.slots import (
+    MONEY_SLOTS,
+    ONGOING,
+    TIME_SLOTS,
+    filled,
+    money_value,
+    slot_datetime,
+    to_category,
+)
+from understanding.summary import format_value, slot_label
+from understanding.timeparse import (
+    correction_time,
+    parse_datetime,
+)
+from understanding.turn import Turn, entity_values
+
+
+def apply_correction(w: Turn) -> str | None:
+    """Apply a correction to the one slot it is about; return "label → value"."""
+    text = w.text
+    kept = NEGATED_PART.sub(" ", text)
+    lang = w.language
+
+    def note(slot: str) -> str:
+        value = w.updates[slot]
+        return f"{slot_label(slot, lang)} → {format_value(slot, value, w.zone, lang)}"
+
+    # Category or systems chosen explicitly.
+    cats = [c for c in (to_category(h) for h in entity_values(w.message, "category")) if c]
+    if cats:
+        w.updates["category"] = cats[0].value
+        w.updates["sub_type"] = sub_type_for(w.policy, cats[0], str(w.get("description") or ""))
+        w.updates["category_reason"] = reason_text((), lang, chosen=True)
+        return note("category")
+    # Contact details.
+    email, phone = find_contact(w)
+    if email or phone:
+        read_contact(w)
+        return note("customer_contact")
+    # Money: a keyword for the slot, or a money slot being asked, and an amount.
+    money_slot = money_slot_for(kept, w.requested)
+    if (
+        money_slot is None
+        and any(filled(w.slots.get(s)) for s in MONEY_SLOTS)
+        and has(CURRENCY_HINT, kept)
+        and not has(COUNT_CORRECT, kept)
+    ):
+        money_slot = next(s for s in MONEY_SLOTS if filled(w.slots.get(s)))
+    if money_slot is not None and not has(COUNT_CORRECT, kept):
+        try:
+            money = parse_money(kept, w.policy.currency)
+        except NegativeAmount:
+            w.problem("negative_amount")
+            return None
+        if money is not None:
+            w.updates[money_slot] = money_value(money)
+            return note(money_slot)
+    # Counts.
+    slot = count_slot_for(kept)
+    if slot is not None:
+        count = parse_count(kept)
+        if count is not None:
+            w.updates[slot] = float(count.value)
+            return note(slot)
+    # Times.
+    time_slot = _time_slot_for(w, kept)
+    if time_slot is not None:
+        if has(ONGOING_WORDS, kept) and time_slot == "ended_at":
+            w.updates["ended_at"] = ONGOING
+            return note("ended_at")
+        previous = slot_datetime(w.slots.get(time_slot), w.zone)
+        at = correction_time(text, w.now, w.zone, previous=previous)
+        if at is not None:
+            start = slot_datetime(w.slots.get("started_at"), w.zone)
+            end = slot_datetime(w.slots.get("ended_at"), w.zone)
+            if at > w.now:
+                w.problem("in_future")
+                return None
+            if time_slot == "ended_at" and start is not None and at < start:
+                w.problem("end_before_start")
+                return None
+            if time_slot == "started_at" and end is not None and end < at:
+                w.problem("end_before_start")
+                return None
+            w.updates[time_slot] = at.isoformat()
+            return note(time_slot)
+    # Systems.
+    systems = [v.lower() for v in entity_values(w.message, "system")]
+    if systems:
+        w.updates["affected_systems"] = list(dict.fromkeys(systems))
+        return note("affected_systems")
+    return None
+
+
+def _time_slot_for(w: Turn, text: str) -> str | None:
+    if has(DETECT_WORDS, text):
+        return "detected_at"
+    if re.search(
+        r"恢复|恢復|结束|結束|修好|\brestored|\bback\b|\bfixed|\bresolved|\bended", text, re.I
+    ):
+        return "ended_at"
+    if has(START_WORDS, text):
+        return "started_at"
+    if w.requested in TIME_SLOTS:
+        return w.requested
+    if parse_datetime(text, w.now, w.zone) is None and correction_time(text, w.now, w.zone) is None:
+        return None
+    for slot in TIME_SLOTS:
+        if filled(w.slots.get(slot)) and w.slots.get(slot) != ONGOING:
+            return slot
+    return None

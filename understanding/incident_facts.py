@@ -1,0 +1,172 @@
+"""Which systems, category, leak, liability and evidence a message tells of."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from claims.case import (
+    EvidenceKind,
+)
+from claims.categories import classify, sub_type_for
+from understanding.clauses import has, merged, negated
+from understanding.lexicons import (
+    CONFIG_CHANGED,
+    CONFIG_STRONG,
+    EVIDENCE_WORDS,
+    FAILURE_WORDS,
+    GENERIC_SYSTEMS,
+    LEAK_WORDS,
+    NO_ANSWER,
+    NO_EVIDENCE,
+    QUESTION,
+    THIRD_PARTY_WORDS,
+    YES_ANSWER,
+)
+from understanding.nlu_lexicons import data_kinds, systems
+from understanding.slots import BOOL_SLOTS, NONE_MARKER, filled, to_category
+from understanding.turn import Turn, entity_values
+
+
+def read_systems(w: Turn) -> None:
+    """Affected systems: the entities, else the lexicon, else a short answer as it is."""
+    found = [v.lower() for v in entity_values(w.message, "system")]
+    if w.requested != "affected_systems" and "description" not in w.updates:
+        found = [v for v in found if v.strip() not in GENERIC_SYSTEMS]
+    if not found and (w.requested == "affected_systems" or "description" in w.updates):
+        found = [name for name, pat in systems() if pat.search(w.text)]
+        if not found and w.requested == "affected_systems" and 0 < len(w.text) <= 40:
+            found = [w.text.strip(" 。.!！")]
+    if found:
+        w.updates["affected_systems"] = merged(w.slots.get("affected_systems"), found)
+
+
+def reason_text(reasons: Iterable[str], language: str, chosen: bool) -> str:
+    """Why a category was chosen, in the customer's language."""
+    if chosen:
+        return "您选择了该类别" if language == "zh" else "you chose this category"
+    parts: list[str] = []
+    for reason in reasons:
+        kind, _, detail = reason.partition(":")
+        if kind == "keyword":
+            parts.append(f"提到“{detail}”" if language == "zh" else f'mentions "{detail}"')
+        elif kind == "personal_data":
+            parts.append("涉及个人信息" if language == "zh" else "personal data involved")
+        elif kind == "hint":
+            parts.append("识别出的类别" if language == "zh" else "category recognised")
+    sep = "、" if language == "zh" else ", "
+    return sep.join(dict.fromkeys(parts))
+
+
+def read_category(w: Turn, *, describing: bool) -> None:
+    """An explicit category wins; otherwise classify a fresh description."""
+    hints = entity_values(w.message, "category")
+    chosen = next((c for c in (to_category(h) for h in hints) if c is not None), None)
+    description = str(w.get("description") or "")
+    if chosen is not None:
+        w.updates["category"] = chosen.value
+        w.updates["sub_type"] = sub_type_for(w.policy, chosen, description)
+        w.updates["category_reason"] = reason_text((), w.language, chosen=True)
+        return
+    if filled(w.slots.get("category")) or not (describing or w.requested == "category"):
+        return
+    kinds = list(w.get("leaked_data_kinds") or []) + entity_values(w.message, "data_kind")
+    result = classify(
+        w.policy,
+        text=w.text if w.requested == "category" else description,
+        hints=hints,
+        affected_systems=list(w.get("affected_systems") or []),
+        data_kinds=kinds,
+    )
+    if result.category is None:
+        return
+    w.updates["category"] = result.category.value
+    w.updates["sub_type"] = result.sub_type
+    w.updates["category_reason"] = reason_text(result.reasons, w.language, chosen=False)
+
+
+def read_leak(w: Turn) -> None:
+    """Whether data leaked and which personal-data kinds."""
+    kinds = [k.lower() for k in entity_values(w.message, "data_kind")]
+    leak_match = LEAK_WORDS.search(w.text)
+    leak_said = leak_match is not None and not negated(w.text, leak_match.start())
+    asked = w.requested in ("data_leaked", "leaked_data_kinds")
+    if leak_said or asked or kinds:
+        kinds += [k for k, pat in data_kinds() if pat.search(w.text) and k not in kinds]
+    if kinds or leak_said:
+        w.updates["data_leaked"] = True
+        if kinds:
+            w.updates["leaked_data_kinds"] = merged(w.slots.get("leaked_data_kinds"), kinds)
+    elif leak_match is not None:
+        w.updates["data_leaked"] = False  # "没有泄露" / "no data was leaked", asked or not
+    elif (
+        w.requested == "leaked_data_kinds" and w.text and not w.strict and not has(QUESTION, w.text)
+    ):
+        w.updates["leaked_data_kinds"] = merged(w.slots.get("leaked_data_kinds"), ["other"])
+
+
+def read_booleans(w: Turn) -> None:
+    """Yes/no answers and the liability facts: a changed configuration, a third party."""
+    req = w.requested
+    text = w.text
+    if req in BOOL_SLOTS and req not in w.updates:
+        if w.intent == "affirm" or (w.intent != "deny" and has(YES_ANSWER, text)):
+            w.updates[req] = True
+        elif w.intent == "deny":
+            w.updates[req] = False
+    _third_party(w)
+    liability_q = req in ("customer_config_changed", "third_party_involved")
+    config = CONFIG_STRONG.search(text) or (CONFIG_CHANGED.search(text) if liability_q else None)
+    if config is not None:
+        denied = negated(text, config.start()) or bool(
+            re.search(r"没|沒|未|didn'?t|did not|haven'?t|never|\bno\b", config.group(0), re.I)
+        )
+        if not denied:
+            w.updates["customer_config_changed"] = True
+        elif liability_q:
+            w.updates["customer_config_changed"] = False
+    if req == "customer_config_changed" and NO_ANSWER.fullmatch(text):
+        # "没有" to "did you change anything, or was a third party involved?" answers both.
+        w.updates.setdefault("customer_config_changed", False)
+        w.updates.setdefault("third_party_involved", False)
+    elif req == "third_party_involved" and NO_ANSWER.fullmatch(text):
+        w.updates.setdefault("third_party_involved", False)
+    if req == "customer_config_changed" and w.intent == "deny":
+        w.updates.setdefault("third_party_involved", False)
+
+
+def _third_party(w: Turn) -> None:
+    text = w.text
+    liability_q = w.requested in ("customer_config_changed", "third_party_involved")
+    for kind, pat in THIRD_PARTY_WORDS:
+        m = pat.search(text)
+        if m is None:
+            continue
+        if negated(text, m.start()):
+            if liability_q:
+                w.updates["third_party_involved"] = False
+            return
+        if liability_q or has(FAILURE_WORDS, text):
+            w.updates["third_party_involved"] = True
+            w.updates["third_party"] = kind.value
+        return
+
+
+def read_evidence(w: Turn) -> None:
+    """The kinds of evidence the customer says they have, or "none"."""
+    if w.requested != "evidence_items" and w.intent != "describe_evidence":
+        return
+    text = w.text
+    kinds: list[str] = []
+    for kind, pat in EVIDENCE_WORDS:
+        m = pat.search(text)
+        if m is not None and not negated(text, m.start()):
+            kinds.append(kind.value)
+            text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    old = [x for x in (w.slots.get("evidence_items") or []) if x != NONE_MARKER]
+    if kinds:
+        w.updates["evidence_items"] = merged(old, kinds)
+    elif has(NO_EVIDENCE, w.text) and not old:
+        w.updates["evidence_items"] = [NONE_MARKER]
+    elif w.text and w.requested == "evidence_items" and not w.strict and not has(QUESTION, w.text):
+        w.updates["evidence_items"] = merged(old, [EvidenceKind.OTHER.value])
