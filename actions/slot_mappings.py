@@ -95,7 +95,7 @@ def answer_updates(
         str(message.intent).split("/")[0] in ANSWER_LIKE and not has(QUESTION, text)
     )
     if requested in TEXT_SLOTS and requested not in updates and heard_as_answer:
-        answer = text_answer(text)
+        answer = text_answer(requested, text)
         if answer is not None:
             return {requested: answer}
     return {}

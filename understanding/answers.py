@@ -57,10 +57,20 @@ def is_unknown_answer(text: str) -> bool:
     return bool(_UNKNOWN_ZH.match(words.replace(" ", "")))
 
 
-def text_answer(text: str, limit: int = 300) -> str | None:
+#: Free-text answers that always carry a number: a version ("4.2.0", "v3") or an SLA
+#: promise ("99.9%"); without one the message is not an answer to them.
+_NEEDS_NUMBER = frozenset({"release_version", "sla_terms"})
+
+
+def text_answer(slot: str, text: str, limit: int = 300) -> str | None:
     """A free-text answer (a version, the remedy wanted, SLA terms) in the customer's words;
-    None for an empty message or a button payload."""
+    None for an empty message, a button payload, a question, or a version / SLA without a
+    number."""
     raw = (text or "").strip()
-    if not raw or raw.startswith("/") or not re.search(r"\w", raw):
+    if not raw or raw.startswith("/") or len(re.findall(r"\w", raw)) < 2:
+        return None
+    if raw.rstrip().endswith(("?", "？")):
+        return None  # a question back is not the answer
+    if slot in _NEEDS_NUMBER and not re.search(r"\d", nfkc(raw)):
         return None
     return raw[:limit]
