@@ -66,23 +66,26 @@ class IntakeFormValidator(FormValidationAction):
         previous = slots.get(REQUESTED_SLOT) if tracker.active_loop_name == self.form else None
         before = int(slots.get("asked_times") or 0) if slots.get("asked_slot") == previous else 0
         unknown = [str(s) for s in slots.get("unknown_slots") or ()]
+        unanswered = int(slots.get("unanswered") or 0)
         events: list[EventType] = []
         while True:
             needed = required_slots(self.form, {**slots, "unknown_slots": unknown})
             slot = needed[0] if needed else None
             if slot is None:
                 return [*events, SlotSet(REQUESTED_SLOT, None)]
-            ask = next_ask(slot, previous, before)
+            ask = next_ask(slot, previous, before, unanswered)
             if ask.step == "handoff":
                 return [
                     *events, *hand_over(dispatcher, tracker), SlotSet("asked_times", 0),
-                    SlotSet(REQUESTED_SLOT, None), FollowupAction("action_listen"),
+                    SlotSet("unanswered", 0), SlotSet(REQUESTED_SLOT, None),
+                    FollowupAction("action_listen"),
                 ]  # fmt: skip
             if ask.step != "give_up":
                 break
             # Asked three times without an answer: not known, and not asked again.
             unknown.append(slot)
-            events.append(SlotSet("unknown_slots", list(unknown)))
+            unanswered += 1
+            events += [SlotSet("unknown_slots", list(unknown)), SlotSet("unanswered", unanswered)]
             previous, before = None, 0
         if ask.step == "explain" and explanation_response(slot) in domain.get("responses", {}):
             dispatcher.utter_message(response=explanation_response(slot))

@@ -35,7 +35,7 @@ CASE_STATE = {
     "intake_active": False, "awaiting_confirmation": False, "case_submitted": False,
     "leak_advice_given": False, "misunderstandings": 0, "correction_note": None,
     "case_reference": None, "cancel_pending": False, "unknown_slots": None,
-    "asked_slot": None, "asked_times": 0,
+    "asked_slot": None, "asked_times": 0, "unanswered": 0,
 }  # fmt: skip
 CUSTOMER_SLOTS = (
     "customer_name", "customer_company", "customer_email", "customer_phone", "customer_contact",

@@ -101,6 +101,21 @@ def answer_updates(
     return {}
 
 
+def question_counters(
+    requested: str, slots: dict[str, Any], updates: dict[str, Any], *, counted: bool
+) -> dict[str, Any]:
+    """The pending question's counters after an answer attempt: misunderstood messages
+    (the draft's escalation rule) and questions in a row left unanswered (the handoff)."""
+    if "unknown_slots" in updates:
+        return {"misunderstandings": 0, "unanswered": int(slots.get("unanswered") or 0) + 1}
+    if requested in updates:
+        return {"misunderstandings": 0, **({"unanswered": 0} if slots.get("unanswered") else {})}
+    # Not an answer we could use: keep the form on this question (the form explains it
+    # the second time and moves on after the third).
+    count = int(slots.get("misunderstandings") or 0) + (1 if counted else 0)
+    return {requested: updates.get(requested), "misunderstandings": count}
+
+
 def is_digression(intent: str | None) -> bool:
     return bool(intent) and str(intent).split("/")[0] in DIGRESSIONS
 
@@ -140,7 +155,12 @@ class ValidateSlotMappings(ValidationAction):
         updates: dict[str, Any] = dict(extraction.updates)
         requested = message.requested_slot
 
-        for problem in extraction.problems:
+        in_form = bool(requested and tracker.active_loop_name)
+        if in_form:
+            updates.update(answer_updates(message, slots, updates))
+        # "No idea" to a time or an amount is an answer: no "I couldn't read that".
+        said_unknown = in_form and "unknown_slots" in updates
+        for problem in () if said_unknown else extraction.problems:
             response = PROBLEM_RESPONSES.get(problem)
             if response:
                 started = updates.get("started_at") or slots.get("started_at")
@@ -154,19 +174,9 @@ class ValidateSlotMappings(ValidationAction):
                 updates.pop(slot, None)
             else:
                 updates[slot] = None
-        if requested and tracker.active_loop_name:
-            updates.update(answer_updates(message, slots, updates))
-        if requested and tracker.active_loop_name and not is_digression(message.intent):
-            if requested in updates or requested in (updates.get("unknown_slots") or ()):
-                updates["misunderstandings"] = 0
-            else:
-                # Not an answer we could use: keep the form on this question (the form
-                # explains it the second time and moves on after the third).
-                updates.setdefault(requested, None)
-                count = int(slots.get("misunderstandings") or 0) + (
-                    0 if extraction.problems or bad else 1
-                )
-                updates["misunderstandings"] = count
+        if requested and in_form and not is_digression(message.intent):
+            counted = not (extraction.problems or bad)
+            updates.update(question_counters(requested, slots, updates, counted=counted))
         if extraction.correction:
             updates["correction_note"] = extraction.correction
             dispatcher.utter_message(

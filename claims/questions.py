@@ -44,6 +44,9 @@ REQUIRED_TO_FILE: frozenset[str] = frozenset({"description", "category"})
 
 #: The same question is asked at most this many times in a row.
 MAX_ASKS = 3
+#: This many questions in a row without an answer ("don't know", or three misses each): the
+#: chat is not working for this customer, and a person takes over.
+MAX_UNANSWERED = 4
 
 _LEAK_CATEGORIES = frozenset({Category.SECURITY_BREACH.value, Category.DATA_LOSS.value})
 #: Categories where "when was it restored" does not fit: a leak is not restored, a broken
@@ -99,14 +102,18 @@ class Ask:
     times: int
 
 
-def next_ask(slot: str, previous: str | None, times_before: int) -> Ask:
-    """How to put ``slot`` when ``previous`` was asked ``times_before`` times in a row.
+def next_ask(slot: str, previous: str | None, times_before: int, unanswered: int = 0) -> Ask:
+    """How to put ``slot`` when ``previous`` was asked ``times_before`` times in a row and
+    the last ``unanswered`` questions got no answer.
 
     The first time plainly; the second time with an explanation, an example and a way out
     (buttons); after the third miss the question is not asked again: it becomes unknown, or
-    a person takes over when the case cannot be filed without it.
+    a person takes over when the case cannot be filed without it, or when question after
+    question goes unanswered.
     """
     times = times_before + 1 if slot == previous else 1
+    if unanswered >= MAX_UNANSWERED:
+        return Ask("handoff", times - 1)
     if times > MAX_ASKS:
         return Ask("handoff" if slot in REQUIRED_TO_FILE else "give_up", times - 1)
     return Ask("explain" if times == 2 else "ask", times)

@@ -67,6 +67,7 @@ RESET = [SlotSet(name, None) for name in CLEARED] + [
     SlotSet("misunderstandings", 0), SlotSet("correction_note", None),
     SlotSet("case_reference", None), SlotSet("cancel_pending", False),
     SlotSet("unknown_slots", None), SlotSet("asked_slot", None), SlotSet("asked_times", 0),
+    SlotSet("unanswered", 0),
 ]  # fmt: skip
 
 

@@ -24,7 +24,14 @@ from actions.forms import (
     ValidateLiabilityForm,
 )
 from actions.slot_mappings import ValidateSlotMappings
-from claims.questions import FORM_QUESTIONS, MAX_ASKS, REQUIRED_TO_FILE, fits, still_needed
+from claims.questions import (
+    FORM_QUESTIONS,
+    MAX_ASKS,
+    MAX_UNANSWERED,
+    REQUIRED_TO_FILE,
+    fits,
+    still_needed,
+)
 
 from .conftest import D20, said, tracker
 
@@ -132,3 +139,25 @@ async def test_an_answer_after_the_explanation_is_kept(domain: DomainDict) -> No
     assert slots["started_at"] == D20.format("09:00")
     assert (slots["requested_slot"], slots["asked_times"]) == ("ended_at", 1)
     assert messages == []
+
+
+async def test_question_after_question_unanswered_goes_to_a_person(domain: DomainDict) -> None:
+    """A customer who knows none of the answers is not walked through every question."""
+    slots: dict[str, Any] = {"description": "服务中断了", "category": "service_interruption",
+                             "language": "zh", "requested_slot": "affected_systems"}
+    slots, _ = await one_turn(domain, "incident_form", slots, "不知道", "deny")
+    slots, _ = await one_turn(domain, "incident_form", slots, "不清楚", "deny")
+    slots, _ = await one_turn(domain, "incident_form", slots, "说不好", "deny")
+    assert (slots["requested_slot"], slots["unanswered"]) == (None, MAX_UNANSWERED - 1)
+    slots = {**slots, "requested_slot": "monthly_fee"}
+    slots, messages = await one_turn(domain, "impact_form", slots, "不知道", "deny")
+    assert [m["custom"]["type"] for m in messages if m.get("custom")] == ["handoff"]
+    assert slots["requested_slot"] is None
+    assert slots["unknown_slots"] == ["affected_systems", "started_at", "ended_at", "monthly_fee"]
+
+
+async def test_an_answer_resets_the_unanswered_count(domain: DomainDict) -> None:
+    slots: dict[str, Any] = {"description": "支付宕机", "category": "outage", "language": "zh",
+                             "requested_slot": "affected_systems", "unanswered": 2}
+    slots, _ = await one_turn(domain, "incident_form", slots, "支付系统", "describe_impact")
+    assert (slots["affected_systems"], slots["unanswered"]) == (["payment"], 0)

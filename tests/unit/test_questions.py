@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from claims.questions import FORMS, MAX_ASKS, Ask, next_ask, still_needed
+from claims.questions import FORMS, MAX_ASKS, MAX_UNANSWERED, Ask, next_ask, still_needed
 
 
 def asked(facts: dict[str, Any], unknown: tuple[str, ...] = ()) -> list[str]:
@@ -59,3 +59,8 @@ def test_three_asks_then_unknown_or_a_person() -> None:
     assert next_ask("started_at", "started_at", MAX_ASKS) == Ask("give_up", MAX_ASKS)
     assert next_ask("description", "description", MAX_ASKS) == Ask("handoff", MAX_ASKS)
     assert next_ask("ended_at", "started_at", 3) == Ask("ask", 1)
+
+
+def test_question_after_question_unanswered_goes_to_a_person() -> None:
+    assert next_ask("ended_at", "started_at", 1, MAX_UNANSWERED - 1).step == "ask"
+    assert next_ask("ended_at", "started_at", 1, MAX_UNANSWERED).step == "handoff"
