@@ -72,6 +72,17 @@ def answer_faq(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str) -
     return events
 
 
+def answered_unknown(tracker: Tracker) -> bool:
+    """Whether this message was "don't know" to the pending question (the classifier heard
+    small talk or a question): it is an answer, so nothing is said and the form moves on."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") == "unknown_slots":
+            return True
+    return False
+
+
 class ActionAnswerFaq(Action):
     """A question (Rasa's `faq` or `out_of_scope`): outside an intake, about a case when it
     names one (the status lookup, whatever the classifier made of the words); else one of
@@ -86,6 +97,8 @@ class ActionAnswerFaq(Action):
     ) -> list[EventType]:
         if mentioned_reference(tracker) and not tracker.active_loop_name:
             return [FollowupAction("action_case_status")]
+        if answered_unknown(tracker):
+            return []
         text = latest_text(tracker)
         topic = topic_of("faq", text)
         events: list[EventType] = []
@@ -107,6 +120,8 @@ class ActionAnswerChitchat(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if answered_unknown(tracker):
+            return []
         topic = topic_of("chitchat", latest_text(tracker))
         dispatcher.utter_message(response=f"utter_chitchat/{topic}" if topic else "utter_default")
         return []

@@ -15,6 +15,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.faq import ActionAnswerChitchat, ActionAnswerFaq
 from actions.forms import (
     IntakeFormValidator,
     ValidateContactForm,
@@ -161,3 +162,15 @@ async def test_an_answer_resets_the_unanswered_count(domain: DomainDict) -> None
                              "requested_slot": "affected_systems", "unanswered": 2}
     slots, _ = await one_turn(domain, "incident_form", slots, "支付系统", "describe_impact")
     assert (slots["affected_systems"], slots["unanswered"]) == (["payment"], 0)
+
+
+@pytest.mark.parametrize("action", [ActionAnswerFaq(), ActionAnswerChitchat()])
+async def test_dont_know_heard_as_small_talk_gets_no_answer(
+    domain: DomainDict, action: Any
+) -> None:
+    t = tracker(domain, "不知道。", intent="out_of_scope", active_loop="incident_form",
+                requested_slot="started_at",
+                after=[{"event": "slot", "name": "unknown_slots", "value": ["started_at"]}])
+    dispatcher = CollectingDispatcher()
+    assert action.run(dispatcher, t, domain) == []
+    assert said(dispatcher) == []
