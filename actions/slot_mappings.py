@@ -21,7 +21,7 @@ from rasa_sdk.types import DomainDict
 from actions import bounds, store
 from actions.common import incoming, language_of, policy, render
 from claims.escalation import chat_escalations
-from understanding.answers import is_unknown_answer, text_answer
+from understanding.answers import is_unknown_answer, says_unknown, text_answer
 from understanding.case_slots import case_from_slots
 from understanding.clauses import has
 from understanding.extraction import extract_updates
@@ -85,7 +85,7 @@ def answer_updates(
     """What the message says about the pending question beyond facts: "don't know" (the
     question becomes unknown, whatever yes/no the classifier heard), or a free-text answer."""
     text, requested = message.text, str(message.requested_slot)
-    if is_unknown_answer(text):
+    if is_unknown_answer(text) or (requested not in updates and says_unknown(text)):
         unknown = [str(s) for s in slots.get("unknown_slots") or ()]
         return {
             requested: slots.get(requested),

@@ -62,6 +62,24 @@ def is_unknown_answer(text: str) -> bool:
 _NEEDS_NUMBER = frozenset({"release_version", "sla_terms"})
 
 
+#: The heart of a "don't know" inside a longer message ("Don't know yet. Finance will have to
+#: work that out.", "钱这块我不清楚，不归我管").
+_SAYS_UNKNOWN = re.compile(
+    r"(?:do\s*n[o']?t|dont|do\s+not)\s+(?:really\s+)?know|not\s+(?:really\s+)?sure|no\s+idea"
+    r"|no\s+clue|(?:can'?t|cannot|couldn'?t)\s+(?:really\s+)?(?:say|tell|remember)"
+    r"|hard\s+to\s+(?:say|tell)|wouldn'?t\s+(?:want\s+to\s+)?(?:guess|know)|no\s+way\s+to\s+know"
+    r"|不清楚|不知道|不晓得|说不好|不好说|说不上来|说不准|记不住|记不清|不确定|没法估|无法估|估不出",
+    re.I,
+)
+
+
+def says_unknown(text: str) -> bool:
+    """Whether the message says, somewhere, that the customer does not know. Only an
+    answer when it holds no fact for the question (the caller checks that)."""
+    raw = nfkc(text or "").replace("’", "'")
+    return not raw.lstrip().startswith("/") and bool(_SAYS_UNKNOWN.search(raw))
+
+
 def text_answer(slot: str, text: str, limit: int = 300) -> str | None:
     """A free-text answer (a version, the remedy wanted, SLA terms) in the customer's words;
     None for an empty message, a button payload, a question, or a version / SLA without a

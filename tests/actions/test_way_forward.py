@@ -174,3 +174,20 @@ async def test_dont_know_heard_as_small_talk_gets_no_answer(
     dispatcher = CollectingDispatcher()
     assert action.run(dispatcher, t, domain) == []
     assert said(dispatcher) == []
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "kept"),
+    [("revenue_lost", "Don't know yet. Finance will have to work that out.", None),
+     ("revenue_lost", "不知道具体多少，大概5万元吧", {"amount": "50000", "currency": "CNY"}),
+     ("started_at", "这个我真记不住，合同在会计那。", None)],
+)  # fmt: skip
+async def test_dont_know_in_more_words_is_unknown_unless_it_holds_the_fact(
+    domain: DomainDict, slot: str, text: str, kept: Any
+) -> None:
+    form = "impact_form" if slot == "revenue_lost" else "incident_form"
+    slots = {"description": "支付宕机", "category": "outage", "affected_systems": ["payment"],
+             "language": "zh", "requested_slot": slot, "asked_slot": slot, "asked_times": 1}
+    slots, _ = await one_turn(domain, form, slots, text, "describe_impact")
+    assert slots.get(slot) == kept
+    assert (slot in (slots.get("unknown_slots") or [])) is (kept is None)

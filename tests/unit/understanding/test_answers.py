@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from understanding.answers import is_unknown_answer, text_answer
+from understanding.answers import is_unknown_answer, says_unknown, text_answer
 
 UNKNOWN = [
     "不清楚", "不知道。", "说不好", "我也说不上来。", "不确定", "记不清了", "这个不太清楚",
@@ -41,3 +41,19 @@ def test_real_answers_and_other_messages_are_not_unknown(text: str) -> None:
 )  # fmt: skip
 def test_free_text_answers(slot: str, text: str, answer: str | None) -> None:
     assert text_answer(slot, text) == answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Don't know yet. Finance will have to work that out.", "I'm afraid I don't know that one.",
+     "Hmm, I honestly couldn't say, sorry.", "钱这块我不清楚，不归我管",
+     "这个真不好说，领导还没给我数。",
+     "这个我真记不住，合同在会计那。", "I'm really not sure, I'd have to ask my manager"],
+)  # fmt: skip
+def test_dont_know_inside_a_longer_message(text: str) -> None:
+    assert says_unknown(text) and not is_unknown_answer(text)
+
+
+def test_a_report_is_not_a_dont_know() -> None:
+    assert not says_unknown("our payment system is down since 9am")
+    assert not says_unknown("/deny")
