@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -191,3 +191,29 @@ async def test_dont_know_in_more_words_is_unknown_unless_it_holds_the_fact(
     slots, _ = await one_turn(domain, form, slots, text, "describe_impact")
     assert slots.get(slot) == kept
     assert (slot in (slots.get("unknown_slots") or [])) is (kept is None)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "category"),
+    [("There was a security breach.", "faq/leak_investigation_costs", "security_breach"),
+     ("你们的服务宕机了。", "faq/privacy", "outage"), ("有个功能坏了。", "chitchat/bot_skills",
+                                                 "functional_defect")],
+)  # fmt: skip
+async def test_a_first_report_heard_as_talk_starts_the_intake(
+    domain: DomainDict, text: str, intent: str, category: str
+) -> None:
+    t = tracker(domain, text, intent=intent)
+    events = await ValidateSlotMappings().run(CollectingDispatcher(), t, domain)
+    found = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert (found["description"], found["category"]) == (text, category)
+    t = tracker(domain, text, intent=intent, after=events)
+    action = ActionAnswerChitchat() if intent.startswith("chitchat") else ActionAnswerFaq()
+    dispatcher = CollectingDispatcher()
+    assert action.run(dispatcher, t, domain) == [FollowupAction("action_handle_unclear")]
+    assert said(dispatcher) == []
+
+
+async def test_a_real_question_is_still_answered(domain: DomainDict) -> None:
+    t = tracker(domain, "数据泄露怎么赔偿？", intent="faq/leak_compensation")
+    events = await ValidateSlotMappings().run(CollectingDispatcher(), t, domain)
+    assert "description" not in {e["name"] for e in events if e["event"] == "slot"}
