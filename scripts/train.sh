@@ -26,7 +26,7 @@ elif [ -f "$cache/models/$hash.tar.gz" ]; then
   say "using cached model for $hash"
   cp "$cache/models/$hash.tar.gz" "$model"
 else
-  say "training model $hash (about five minutes on 2 cores; progress below)"
+  say "training model $hash (about two minutes on 2 cores; progress below)"
   start=$(date +%s)
   # --skip-validation: `make validate` runs `rasa data validate` on nlu/ itself.
   .venv/bin/python scripts/training_data.py --out build/training/nlu
