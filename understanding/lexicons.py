@@ -13,8 +13,11 @@ from claims.case import EvidenceKind, ThirdParty
 
 ONGOING_WORDS = re.compile(
     r"还没恢复|還沒恢復|没有恢复|沒有恢復|尚未恢复|仍未恢复|还没好|還沒好|至今|到现在还|到現在還|"
+    r"(?:还|還|仍|尚|依然|仍然)?(?:没|沒|未)(?:有)?(?:修好|修复|修復|解决|解決|好转|好轉|恢复正常|恢復正常)|"
+    r"还是(?:打不开|打不開|用不了|登不上|进不去|進不去|不行|坏的|壞的)|还在(?:故障|报错|報錯)|"
     r"一直没|仍然|依然|还在宕|还是不能|还是无法|持续中|"
-    r"\bstill (?:down|out|broken|not|offline|unavailable|failing|ongoing|happening)|"
+    r"\bstill (?:down|out|broken|not|offline|unavailable|failing|ongoing|happening|"
+    r"isn'?t|doesn'?t|can'?t|won'?t|having|getting|erroring|dead|unusable)|"
     r"\bnot (?:yet )?(?:restored|fixed|resolved|back)\b|\bongoing\b|\bisn'?t (?:fixed|back)\b|"
     r"\bhasn'?t (?:been )?(?:restored|fixed|resolved|come back)\b",
     re.IGNORECASE,
@@ -51,12 +54,25 @@ RECOVERY_WORDS = re.compile(
     r"recover|\bfix|repair|consultant|overtime|contractor|clean-?up|remediation",
     re.IGNORECASE,
 )
+#: Losses that are neither revenue nor the cost of the repair, each a claims.LossKind value:
+#: the words of the clause decide ("we paid a forensic firm $8,000" is no lost revenue).
+LOSS_KIND_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        ("investigation", r"调查|調查|取证|取證|鉴定|鑑定|审计|審計|forensic|investigat|\baudit"),
+        ("regulatory_fine", r"罚款|罰款|罚金|罰金|处罚|處罰|\bfined\b|\bfines\b|"
+         r"\b(?:a|the|regulatory|gdpr)\s+fine\b|\bpenalt(?:y|ies)\b|\bregulator"),
+        ("refund", r"退款|退费|退費|退还|退還|退给|退給|\brefund|\breimburs|\bchargebacks?\b"),
+        ("legal", r"律师|律師|法律费|法律費|诉讼费|訴訟費|\blawyers?\b|\blegal\b|\battorneys?\b"),
+    )
+)  # fmt: skip
 MONTHLY_WORDS = re.compile(
     r"月费|月費|套餐|订阅|訂閱|每月|每个月|年费|subscription|monthly|per month|a month|plan\b",
     re.IGNORECASE,
 )
 CURRENCY_HINT = re.compile(
-    r"元|块|塊|万|萬|亿|億|[¥$€£]|\brmb\b|\bcny\b|\busd\b|\beur\b|\byuan\b|dollars?|euros?|"
+    r"元|块|塊|万|萬|亿|億|円|[¥$€£₹₩]|\b(?:rmb|cny|usd|eur|gbp|hkd|jpy|aud|cad|sgd|nzd|chf|inr|krw|twd|myr)\b|"
+    r"\byuan\b|dollars?|euros?|pounds?|\bquid\b|\bbucks\b|\byen\b|"
     r"\d\s*(?:k|m|mn|w)\b|thousand|million",
     re.IGNORECASE,
 )

@@ -23,7 +23,8 @@ INTAKE_SLOTS: tuple[str, ...] = (
     "description", "category", "category_reason", "sub_type", "affected_systems",
     "started_at", "ended_at", "detected_at", "data_leaked", "leaked_data_kinds",
     "leaked_records", "revenue_lost", "recovery_cost", "monthly_fee", "orders_lost",
-    "people_idle", "customers_affected", "customer_config_changed", "third_party_involved",
+    "people_idle", "customers_affected", "other_losses", "customer_config_changed",
+    "third_party_involved",
     "third_party", "evidence_items", "customer_name", "customer_company", "customer_email",
     "customer_phone", "customer_contact",
 )  # fmt: skip
@@ -122,5 +123,7 @@ def required_slots(form: str, slots: Mapping[str, Any]) -> list[str]:
             continue
         if slot == "leaked_data_kinds" and slots.get("data_leaked") is not True:
             continue
+        if slot == "revenue_lost" and filled(slots.get("other_losses")):
+            continue  # the loss question was answered with another kind of loss
         needed.append(slot)
     return needed

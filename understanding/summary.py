@@ -12,6 +12,7 @@ from claims.case import (
     ThirdParty,
 )
 from claims.policy import Policy
+from understanding.case_slots import other_loss_items
 from understanding.slots import (
     MONEY_SLOTS,
     NONE_MARKER,
@@ -43,6 +44,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "revenue_lost": ("营收损失", "lost revenue"),
     "recovery_cost": ("修复费用", "recovery cost"),
     "monthly_fee": ("月费", "monthly fee"),
+    "other_losses": ("其他损失", "other losses"),
     "orders_lost": ("损失订单数", "lost orders"),
     "people_idle": ("停工人数", "idle staff"),
     "customers_affected": ("受影响客户数", "customers affected"),
@@ -218,6 +220,9 @@ def _facts(slots: Mapping[str, Any], policy: Policy, language: str) -> Facts:
     for slot in MONEY_SLOTS:
         if filled(slots.get(slot)):
             yield slot, format_money(slots.get(slot))
+    for item in other_loss_items(slots.get("other_losses"), policy.currency):
+        name = policy.loss_names[item.kind].get(language)
+        yield "other_losses", f"{name} {format_money(item.amount.to_dict())}"
     for slot in ("customers_affected", "orders_lost", "people_idle"):
         yield slot, str(slot_count(slots.get(slot)) or "") or None
     yield from _liability_facts(slots, policy, zone, language)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from understanding.amounts import money_spans
 from understanding.clauses import has, time_clauses
 from understanding.lexicons import (
     CURRENCY_HINT,
@@ -132,9 +133,16 @@ def _scan_times(w: Turn, text: str) -> _TimeFound:
     return found
 
 
+def _without_money(text: str) -> str:
+    """The text with its amounts blanked: "around 4,200 dollars" is not four o'clock."""
+    for a, b in money_spans(text):
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
+
+
 def read_times(w: Turn) -> None:
     """Start, detection and end times; future or reversed times become problems."""
-    found = _scan_times(w, w.text)
+    found = _scan_times(w, _without_money(w.text))
     ongoing = has(ONGOING_WORDS, w.text)
     if found.until_now:
         ongoing, found.end = True, None  # "到现在" / "until now"

@@ -58,7 +58,8 @@ CLEARED = (
     "description", "category", "category_reason", "sub_type", "affected_systems",
     "started_at", "ended_at", "detected_at", "data_leaked", "leaked_data_kinds",
     "leaked_records", "revenue_lost", "recovery_cost", "monthly_fee", "orders_lost",
-    "people_idle", "customers_affected", "customer_config_changed", "third_party_involved",
+    "people_idle", "customers_affected", "other_losses", "customer_config_changed",
+    "third_party_involved",
     "third_party", "evidence_items",
 )  # fmt: skip
 RESET = [SlotSet(name, None) for name in CLEARED] + [
