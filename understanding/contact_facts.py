@@ -22,11 +22,29 @@ def find_contact(w: Turn) -> tuple[str | None, str | None]:
         m = PHONE_STRICT.search(rest)
         if m is None and (w.requested == "customer_contact" or w.intent == "give_contact"):
             m = PHONE_LOOSE.search(rest)
+        if m is None:
+            m = _named_phone(rest)
         phone = m.group(0).strip() if m else None
     if phone is not None:
         digits = re.sub(r"[^\d+]", "", phone)
         phone = digits if 7 <= len(digits.lstrip("+")) <= 15 else None
     return email, phone
+
+
+# A phone word just before a number makes it a phone number wherever it is said.
+_PHONE_WORD = re.compile(
+    r"(?:phone|tel|telephone|mobile|cell|call me|reach me|whatsapp|"
+    r"电话|電話|手机|手機|联系方式|聯繫方式)"
+    r"[^0-9+]{0,15}$",
+    re.IGNORECASE,
+)
+
+
+def _named_phone(text: str) -> re.Match[str] | None:
+    for m in PHONE_LOOSE.finditer(text):
+        if _PHONE_WORD.search(text[max(0, m.start() - 30) : m.start()]):
+            return m
+    return None
 
 
 def read_contact(w: Turn) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from claims.categories import classify
 from claims.policy import Policy
+from understanding.account_requests import account_request_meant
 from understanding.amount_facts import read_counts, read_money
 from understanding.clauses import has, is_junk
 from understanding.contact_facts import read_contact, read_name
@@ -71,6 +72,9 @@ def _extract(message: IncomingMessage, slots: Mapping[str, Any], policy: Policy)
     nothing_to_correct = w.intent == "correct_answer" and not filled(w.slots.get("description"))
     if (unheard_report or nothing_to_correct) and _plainly_an_incident(w):
         w.intent = "report_incident"
+    if not account_request_meant(w.intent, w.text, w.slots, w.policy):
+        # "the export button fails": a report (or an answer), not the customer's request
+        w.intent = None if filled(w.slots.get("description")) else "report_incident"
     if _is_skip_intent(w.intent) and not unheard_report:
         _answer_requested_only(w)
         return w.result()

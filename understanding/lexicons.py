@@ -24,7 +24,9 @@ ONGOING_WORDS = re.compile(
 )
 END_WORDS = re.compile(
     r"恢复|恢復|结束|結束|修好|好了|正常了|解决|解決|修复了|到|until|till|\brestored|\bback\b|"
-    r"\bfixed|\bresolved|came back|\bended|\bfinished|recovered|working again",
+    r"\bfixed|\bresolved|came back|\bended|\bfinished|recovered|working again|"
+    r"\b(?:arriving|running|loading|online|up|normal|on time|fine|ok|okay)\s+again\b|"
+    r"back to normal",
     re.IGNORECASE,
 )
 DETECT_WORDS = re.compile(
@@ -171,6 +173,20 @@ NO_ANSWER = re.compile(
     r"neither of (?:them|those)|we didn'?t|didn'?t)"
     r"[\s,.!。，！~]*(?:都没有|都沒有|都没|nothing changed|we didn'?t change anything|"
     r"no third part(?:y|ies)|没有第三方|也没有|也沒有|neither)?[\s,.!。，！~]*",
+    re.IGNORECASE,
+)
+#: "Yes, that's correct" to "is this summary right?": a confirmation, although "correct"
+#: makes classifiers hear a correction.
+CONFIRMATION = re.compile(
+    r"^\s*(?:(?:yes|yeah|yep|yup|ok|okay|sure)\b[\s,.!]*)?"
+    r"(?:(?:that'?s|that is|it'?s|it is|this is|all|everything(?:'s| is)?|looks|sounds)\s+)?"
+    r"(?:(?:all|totally|exactly|completely|absolutely|perfectly)\s+)?"
+    r"(?:correct|right|accurate|good|fine|ok|okay|yes)\b"
+    r"(?:[\s,.!]*(?:please\s+)?"
+    r"(?:submit(?:\s+it)?|go ahead|file it|send it|confirm(?:ed)?|thanks?|thank you))*"
+    r"[\s,.!~]*$"
+    r"|^\s*(?:是的|是|对|對|对的|對的|没错|沒錯|正确|正確|确认|確認|没问题|沒問題|都对|都對|信息正确|資訊正確)"
+    r"[\s,，。!！~]*(?:(?:没错|沒錯|正确|正確|确认|確認|提交吧?|请提交|請提交|可以提交|谢谢|謝謝)[\s,，。!！~]*)*$",
     re.IGNORECASE,
 )
 YES_ANSWER = re.compile(

@@ -107,6 +107,11 @@ def _scan_times(w: Turn, text: str) -> _TimeFound:
         if has_money and not (has(START_WORDS, clause) or has(END_WORDS, clause)):
             continue
         start, end = parse_range(clause, w.now, w.zone)
+        if start is None and last is not None and not has(RANGE_WORDS, clause):
+            # "3 days ago, in the evening, around 8": a part of day with no moment of its
+            # own belongs to the day just said, and the clock after it to both
+            prev = (last[0], f"{last[1]} {clause}")
+            continue
         if start is None:
             start = _on_start_day(w, found, clause)
         if start is None:

@@ -771,6 +771,15 @@ def parse_datetime(
     return _resolve(p, local, base_day=day)
 
 
+def _days_ago_as_day(p: _Parts, now: datetime) -> _Parts:
+    """ "Two days ago" without a clock time names a day, which a clock clause can sharpen
+    ("two days ago, at about 9 in the morning" is 09:00 that day, not the chat's clock)."""
+    if p.ago is None or (p.hour is not None and not p.guessed_hour) or p.ago < timedelta(days=1):
+        return p
+    then = _before(now, p.ago)
+    return p if then is None else replace(p, day=then.date(), ago=None)
+
+
 def refine_time(
     context: str, clause: str, now: datetime, tz: str | tzinfo = DEFAULT_TZ
 ) -> datetime | None:
@@ -784,7 +793,7 @@ def refine_time(
     time (its own day, another part of day) or none at all.
     """
     local = _local_now(now, _zone(tz))
-    ctx = _extract(context, local)
+    ctx = _days_ago_as_day(_extract(context, local), local)
     if ctx.empty() or ctx.ago is not None or (ctx.hour is not None and not ctx.guessed_hour):
         return None
     clock = _extract(clause, local)
