@@ -261,6 +261,9 @@ class ActionApplyCorrection(Action):
             ):
                 # "yes, that's correct" to the summary confirms it (a rule asks the rating)
                 return ActionSubmitClaim().run(dispatcher, tracker, domain)
+            requested = tracker.get_slot("requested_slot")
+            if requested and set_this_turn(tracker, requested):
+                return []  # an answer that only sounded like a correction was taken
             started = start_misheard_report(dispatcher, tracker, domain)
             if started is not None:
                 return started  # a first message that only sounded like a correction

@@ -75,7 +75,7 @@ def read_money(w: Turn) -> None:
             slot = "revenue_lost"
         this = price_rank(clause)
         if slot.startswith(OTHER_LOSS):
-            _add_other_loss(w, slot.removeprefix(OTHER_LOSS), money_value(money))
+            add_other_loss(w, slot.removeprefix(OTHER_LOSS), money_value(money))
         elif slot not in w.updates or this < rank.get(slot, 1):
             w.updates[slot] = money_value(money)
             rank[slot] = this
@@ -86,7 +86,7 @@ def read_money(w: Turn) -> None:
             w.problem("invalid_amount")
 
 
-def _add_other_loss(w: Turn, kind: str, money: dict[str, str]) -> None:
+def add_other_loss(w: Turn, kind: str, money: dict[str, str]) -> None:
     """One more loss of ``kind``; the same kind said again replaces its amount."""
     old = w.get("other_losses")
     items = [dict(i) for i in old if isinstance(i, dict)] if isinstance(old, list) else []

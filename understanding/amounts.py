@@ -254,9 +254,25 @@ _FEW_OF_UNIT = re.compile(
 )
 
 
+# "三四千", "两三万", "五六百": two neighbouring digits before a unit are a range; its lower
+# end is what the customer surely lost (the confirmation shows it to them).
+_CN_RANGE = re.compile(
+    r"(?<![零〇一二两三四五六七八九十百千万萬亿億\d])([一二两三四五六七八])([二三四五六七八九])"
+    r"(?=[十百千万萬亿億])"
+)
+_RANGE_VALUE = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+                "九": 9}  # fmt: skip
+
+
+def _lower_end(m: re.Match[str]) -> str:
+    low, high = _RANGE_VALUE[m.group(1)], _RANGE_VALUE[m.group(2)]
+    return m.group(1) if high == low + 1 else m.group(0)
+
+
 def _unhedge(s: str) -> str:
-    """Reads "十来万" as "十万" and "几千" as "一千": the round amount being hedged about."""
-    return _FEW_OF_UNIT.sub("一", _HEDGE_INSIDE.sub("", s))
+    """Reads "十来万" as "十万", "几千" as "一千" and "三四千" as "三千": the round amount being
+    hedged about, or the lower end of a range."""
+    return _FEW_OF_UNIT.sub("一", _HEDGE_INSIDE.sub("", _CN_RANGE.sub(_lower_end, s)))
 
 
 # English number words ("two hundred thousand", "half a million", "twenty-five") become

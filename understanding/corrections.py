@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from claims.categories import sub_type_for
-from understanding.amount_facts import count_slot_for, money_slot_for
+from understanding.amount_facts import OTHER_LOSS, add_other_loss, count_slot_for, money_slot_for
 from understanding.amounts import NegativeAmount, parse_count, parse_money
 from understanding.clauses import has
 from understanding.contact_facts import find_contact, read_contact
@@ -72,6 +72,9 @@ def apply_correction(w: Turn) -> str | None:
         except NegativeAmount:
             w.problem("negative_amount")
             return None
+        if money is not None and money_slot.startswith(OTHER_LOSS):
+            add_other_loss(w, money_slot.removeprefix(OTHER_LOSS), money_value(money))
+            return note("other_losses")
         if money is not None:
             w.updates[money_slot] = money_value(money)
             return note(money_slot)

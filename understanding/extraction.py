@@ -90,8 +90,10 @@ def _extract(message: IncomingMessage, slots: Mapping[str, Any], policy: Policy)
         has(CORRECTION_START, w.text) and w.intent != "report_incident"
     ):
         note = apply_correction(w)
-        return w.result(note)
-
+        if w.updates or w.problems or has(CORRECTION_START, w.text) or not w.requested:
+            return w.result(note)
+        # "孙立军", "企业版云主机" heard as a correction: nothing to correct, so an answer
+        w.intent = None
     _run_all(w, describing=_description(w))
     return w.result()
 

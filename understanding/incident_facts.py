@@ -120,8 +120,10 @@ def read_leak(w: Turn) -> None:
         w.updates["data_leaked"] = True
         if kinds:
             w.updates["leaked_data_kinds"] = merged(w.slots.get("leaked_data_kinds"), kinds)
-    elif leak_match is not None:
-        w.updates["data_leaked"] = False  # "没有泄露" / "no data was leaked", asked or not
+    elif leak_match is not None and (asked or w.slots.get("data_leaked") is not True):
+        # "没有泄露" / "no data was leaked"; a leak already told is not undone by a denial
+        # about something else ("API密钥也没有外泄") unless the leak question is asked
+        w.updates["data_leaked"] = False
     elif (
         w.requested == "leaked_data_kinds" and w.text and not w.strict and not has(QUESTION, w.text)
     ):

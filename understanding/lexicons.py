@@ -78,9 +78,13 @@ CURRENCY_HINT = re.compile(
     r"\d\s*(?:k|m|mn|w)\b|thousand|million",
     re.IGNORECASE,
 )
+# "No loss" said as such; a bare "没"/"no" only as the whole answer ("没有", "none"): the
+# 没 of "没法正常卖货" says nothing about the amount.
 NO_LOSS = re.compile(
-    r"没有损失|沒有損失|无损失|無損失|没损失|没什么损失|没有|没|無|无|零|^\s*0\s*$|\bno loss|"
-    r"\bnothing\b|\bnone\b|\bno\b|\bzero\b|didn'?t lose|did not lose",
+    r"(?:没有|沒有|没|沒|无|無)(?:什么|什麼|任何|直接)?(?:金钱|金錢|经济|經濟)?(?:损失|損失)|"
+    r"没(?:有)?亏|沒(?:有)?虧|零损失|零損失|\bno (?:money |financial |real )?loss(?:es)?\b|"
+    r"didn'?t lose|did not lose|\bnothing lost\b|\blost nothing\b|"
+    r"^\s*(?:(?:没有|沒有|没|沒|無|无|零|0|no|nope|none|nothing|zero)\s*[,，.!。！~]*\s*)+$",
     re.IGNORECASE,
 )
 

@@ -94,6 +94,10 @@ def format_value(slot: str, value: Any, zone: tzinfo, language: str) -> str:
         return "yes" if value else "no"
     if isinstance(value, float) and value == int(value):
         return str(int(value))
+    if slot == "other_losses" and isinstance(value, list):
+        return ("、" if language == "zh" else ", ").join(
+            format_money(v) for v in value if isinstance(v, dict)
+        )
     if isinstance(value, list):
         return ("、" if language == "zh" else ", ").join(str(v) for v in value)
     return str(value)
@@ -214,7 +218,9 @@ def _facts(slots: Mapping[str, Any], policy: Policy, language: str) -> Facts:
     zone = zone_named(str(slots.get("timezone") or DEFAULT_TZ))
     yield "category", _category_name(slots, policy, language)
     systems = slots.get("affected_systems") or []
-    yield "affected_systems", _sep(language).join(str(s) for s in systems) or None
+    names = policy.system_names
+    shown = [names[s].get(language) if s in names else str(s) for s in systems]
+    yield "affected_systems", _sep(language).join(shown) or None
     yield from _time_facts(slots, zone, language)
     yield "data_leaked", _leak_text(slots, policy, language)
     for slot in MONEY_SLOTS:

@@ -24,6 +24,7 @@ from understanding.timeparse import (
     parse_datetime,
     parse_range,
     refine_time,
+    time_precision,
 )
 from understanding.turn import Turn
 
@@ -105,6 +106,13 @@ def _scan_times(w: Turn, text: str) -> _TimeFound:
             has(REVENUE_WORDS, clause) or has(RECOVERY_WORDS, clause)
         )
         if has_money and not (has(START_WORDS, clause) or has(END_WORDS, clause)):
+            continue
+        precision = time_precision(clause, w.now, w.zone)
+        unasked_day = precision == "day" and w.requested not in TIME_SLOTS and _role(clause) is None
+        if precision == "vague" or unasked_day:
+            # "本月出现了一次中断", "今天一天没法卖货", "most of yesterday": no moment (a week's
+            # Monday or a day's midnight would be invented); the form asks for it
+            last, prev = None, None
             continue
         start, end = parse_range(clause, w.now, w.zone)
         if start is None and last is not None and not has(RANGE_WORDS, clause):

@@ -197,3 +197,61 @@ def test_a_clock_time_said_with_a_day_is_kept(
         slots["started_at"] = D.format("20", "18:00")
     updates = run(policy, text, intent="give_time", requested=requested, slots=slots).updates
     assert updates == {slot: expected}
+
+
+def test_the_confirmation_shows_system_names_not_codes(policy: Policy) -> None:
+    slots = {"affected_systems": ["order_system", "our billing module v3.1"]}
+    assert summary_lines(slots, policy, "zh") == ["受影响系统：订单系统、our billing module v3.1"]
+    assert summary_lines(slots, policy, "en") == [
+        "affected systems: order system, our billing module v3.1"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("今天一天基本没法正常卖货，少说也亏了三四千吧。",
+         {"revenue_lost": {"amount": "3000", "currency": "CNY"}}),
+        ("钱倒是没直接亏多少，就是有一张被客户扣了200块违约金",
+         {"revenue_lost": {"amount": "200", "currency": "CNY"}}),
+        ("没有损失", {"revenue_lost": {"amount": "0", "currency": "CNY"}}),
+        ("no, nothing", {"revenue_lost": {"amount": "0", "currency": "CNY"}}),
+    ],
+)  # fmt: skip
+def test_a_loss_answer_is_read_and_no_zero_is_invented(
+    policy: Policy, text: str, expected: dict[str, Any]
+) -> None:
+    updates = run(policy, text, intent="give_amount", requested="revenue_lost",
+                  slots={"description": "x"}).updates  # fmt: skip
+    assert updates == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "requested"),
+    [
+        ("本月出现了一次严重中断，现按SLA条款申请赔偿", None),
+        ("本月", "started_at"),
+        ("Our CRM was unreachable for most of yesterday", None),
+        ("last week", "started_at"),
+    ],
+)
+def test_a_month_a_week_or_an_unasked_day_is_no_moment(
+    policy: Policy, text: str, requested: str | None
+) -> None:
+    updates = run(policy, text, requested=requested, slots={"description": "x"}).updates
+    assert not {"started_at", "ended_at"} & set(updates)
+
+
+def test_an_answer_heard_as_a_correction_is_still_an_answer(policy: Policy) -> None:
+    assert run(policy, "孙立军", intent="correct_answer", requested="customer_name",
+               slots={"description": "x"}).updates == {"customer_name": "孙立军"}  # fmt: skip
+    updates = run(policy, "企业版云主机，华东2区。", intent="correct_answer",
+                  requested="affected_systems", slots={"description": "x"}).updates
+    assert updates == {"affected_systems": ["企业版云主机,华东2区"]}
+
+
+def test_a_denial_about_something_else_keeps_the_leak(policy: Policy) -> None:
+    updates = run(policy, "我们没有改过任何接口权限配置，API密钥也没有外泄。", intent="deny",
+                  requested="customer_config_changed",
+                  slots={"description": "x", "data_leaked": True}).updates  # fmt: skip
+    assert "data_leaked" not in updates
