@@ -255,3 +255,10 @@ def test_a_denial_about_something_else_keeps_the_leak(policy: Policy) -> None:
                   requested="customer_config_changed",
                   slots={"description": "x", "data_leaked": True}).updates  # fmt: skip
     assert "data_leaked" not in updates
+
+
+def test_a_correction_goes_to_the_time_whose_day_is_taken_back(policy: Policy) -> None:
+    result = run(policy, "不好意思我刚才说错了，维护是昨天晚上10点，不是前天。",
+                 intent="correct_answer", requested="ended_at",
+                 slots={"description": "x", "started_at": D.format("19", "22:00")})  # fmt: skip
+    assert result.updates == {"started_at": D.format("20", "22:00")}
