@@ -34,7 +34,6 @@ from understanding.timeparse import (
 )
 from understanding.turn import Turn, entity_values
 
-
 # "我刚才说错了" / "what I just said was wrong": the 刚才 is about the chat, not the incident.
 _MISSPOKE = re.compile(
     r"(?:我|我们|我們)?(?:刚才|刚刚|剛才|剛剛|方才)(?:说|說|讲|講|写|寫|填|打)(?:错|錯)了?|"
