@@ -146,9 +146,20 @@ def _scan_times(w: Turn, text: str) -> _TimeFound:
     return found
 
 
+# A range of durations ("3 to 5 hours after", "2-3天") is no range of clock times.
+_DURATION_RANGE = re.compile(
+    r"\b\d+(?:\.\d+)?\s*(?:to|-|–|~|or)\s*\d+(?:\.\d+)?\s*"
+    r"(?:hours?|hrs?|minutes?|mins?|days?|weeks?|months?)\b"
+    r"|\d+(?:\.\d+)?\s*(?:到|至|-|~|或)\s*\d+(?:\.\d+)?\s*(?:个)?(?:小时|小時|分钟|分鐘|天|周|週|个月|個月)",
+    re.IGNORECASE,
+)
+
+
 def _without_money(text: str) -> str:
-    """The text with its amounts blanked: "around 4,200 dollars" is not four o'clock."""
-    for a, b in money_spans(text):
+    """The text with its amounts and duration ranges blanked: "around 4,200 dollars" is not
+    four o'clock, and "3 to 5 hours late" is not 03:00-05:00."""
+    spans = money_spans(text) + [m.span() for m in _DURATION_RANGE.finditer(text)]
+    for a, b in spans:
         text = text[:a] + " " * (b - a) + text[b:]
     return text
 

@@ -262,3 +262,12 @@ def test_a_correction_goes_to_the_time_whose_day_is_taken_back(policy: Policy) -
                  intent="correct_answer", requested="ended_at",
                  slots={"description": "x", "started_at": D.format("19", "22:00")})  # fmt: skip
     assert result.updates == {"started_at": D.format("20", "22:00")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Payment webhooks landed 3 to 5 hours after the actual payment", "延迟了2到3个小时"],
+)
+def test_a_range_of_durations_is_no_range_of_times(policy: Policy, text: str) -> None:
+    updates = run(policy, text, slots={"description": "x"}).updates
+    assert not {"started_at", "ended_at"} & set(updates)
