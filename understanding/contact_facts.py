@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import re
 
-from understanding.lexicons import COMPANY_SPLIT, EMAIL, NAME_PREFIX, PHONE_LOOSE, PHONE_STRICT
+from understanding.lexicons import (
+    COMPANY_SPLIT,
+    EMAIL,
+    NAME_PREFIX,
+    NO_ANSWER,
+    PHONE_LOOSE,
+    PHONE_STRICT,
+    YES_ANSWER,
+)
 from understanding.turn import Turn, entity_values
 
 
@@ -62,8 +70,11 @@ def read_contact(w: Turn) -> None:
 
 def read_name(w: Turn) -> None:
     """The answer to "your name?": the name and, after a comma or "from", the company."""
-    if w.requested != "customer_name" or w.intent in ("affirm", "deny"):
+    if w.requested != "customer_name":
         return
+    if w.intent in ("affirm", "deny") and (YES_ANSWER.match(w.text) or NO_ANSWER.fullmatch(w.text)):
+        return  # "yes" / "no" is no name; a name the classifier heard as yes or no is one
+
     text = EMAIL.sub(" ", w.text)
     text = PHONE_STRICT.sub(" ", text)
     text = NAME_PREFIX.sub("", text).strip()

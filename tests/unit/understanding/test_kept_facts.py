@@ -271,3 +271,20 @@ def test_a_correction_goes_to_the_time_whose_day_is_taken_back(policy: Policy) -
 def test_a_range_of_durations_is_no_range_of_times(policy: Policy, text: str) -> None:
     updates = run(policy, text, slots={"description": "x"}).updates
     assert not {"started_at", "ended_at"} & set(updates)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("孙立军", "affirm", {"customer_name": "孙立军"}),
+        ("Brent Kowalski.", "deny", {"customer_name": "Brent Kowalski"}),
+        ("yes", "affirm", {}),
+        ("不是", "deny", {}),
+    ],
+)
+def test_a_plain_name_heard_as_yes_or_no_is_a_name(
+    policy: Policy, text: str, intent: str, expected: dict[str, str]
+) -> None:
+    updates = run(policy, text, intent=intent, requested="customer_name",
+                  slots={"description": "x"}).updates  # fmt: skip
+    assert updates == expected
