@@ -138,17 +138,23 @@ class ActionRequestHuman(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        reference = escalate_for_person(tracker, tracker.get_slot("case_reference"))
-        dispatcher.utter_message(response="utter_handoff")
-        dispatcher.utter_message(
-            json_message={
-                "type": "handoff",
-                "reference": reference,
-                "reason": HUMAN_REQUESTED,
-                "language": language_of(tracker),
-            }
-        )
-        return [SlotSet("case_reference", reference)]
+        return hand_over(dispatcher, tracker)
+
+
+def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """The one handoff: the case goes to the staff queue and the gateway, seeing the
+    `handoff` message, routes the chat to an agent (asked for, or a question that failed)."""
+    reference = escalate_for_person(tracker, tracker.get_slot("case_reference"))
+    dispatcher.utter_message(response="utter_handoff")
+    dispatcher.utter_message(
+        json_message={
+            "type": "handoff",
+            "reference": reference,
+            "reason": HUMAN_REQUESTED,
+            "language": language_of(tracker),
+        }
+    )
+    return [SlotSet("case_reference", reference)]
 
 
 class ActionExportData(Action):

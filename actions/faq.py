@@ -72,6 +72,31 @@ def answer_faq(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str) -
     return events
 
 
+def answered_unknown(tracker: Tracker) -> bool:
+    """Whether this message was "don't know" to the pending question (the classifier heard
+    small talk or a question): it is an answer, so nothing is said and the form moves on."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") == "unknown_slots":
+            return True
+    return False
+
+
+def misheard_report(tracker: Tracker) -> bool:
+    """A first report the classifier heard as a question or small talk: `understanding`
+    read it as the incident description this turn, so the intake starts (through
+    `action_handle_unclear`, which starts it for every misheard report)."""
+    if tracker.active_loop_name or tracker.get_slot("intake_active"):
+        return False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") == "description":
+            return bool(event.get("value"))
+    return False
+
+
 class ActionAnswerFaq(Action):
     """A question (Rasa's `faq` or `out_of_scope`): outside an intake, about a case when it
     names one (the status lookup, whatever the classifier made of the words); else one of
@@ -86,6 +111,10 @@ class ActionAnswerFaq(Action):
     ) -> list[EventType]:
         if mentioned_reference(tracker) and not tracker.active_loop_name:
             return [FollowupAction("action_case_status")]
+        if answered_unknown(tracker):
+            return []
+        if misheard_report(tracker):
+            return [FollowupAction("action_handle_unclear")]
         text = latest_text(tracker)
         topic = topic_of("faq", text)
         events: list[EventType] = []
@@ -107,6 +136,10 @@ class ActionAnswerChitchat(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if answered_unknown(tracker):
+            return []
+        if misheard_report(tracker):
+            return [FollowupAction("action_handle_unclear")]
         topic = topic_of("chitchat", latest_text(tracker))
         dispatcher.utter_message(response=f"utter_chitchat/{topic}" if topic else "utter_default")
         return []

@@ -1,7 +1,11 @@
-"""Form validators: each form asks only for what is still missing.
+"""Form validators: each form asks only for what is still missing, and never gets stuck.
 
 The answers are extracted for every message by `action_validate_slot_mappings`; here each
-form only decides, through `understanding.slots.required_slots`, which of its questions remain.
+form only decides, through `understanding.slots.required_slots` (the rule is
+`claims.questions.still_needed`), which of its questions remain, and how the next one is put
+(`claims.questions.next_ask`): plainly, then explained with buttons, and after the third miss
+it is recorded as unknown, or the chat goes to a person. One implementation for every slot of
+every form, so no question can loop.
 """
 
 from __future__ import annotations
@@ -9,11 +13,19 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.account import hand_over
+from claims.questions import next_ask
 from understanding.slots import required_slots
+
+
+def explanation_response(slot: str) -> str:
+    """The response that explains a question, gives an example and offers the way out."""
+    return f"utter_explain_{slot}"
 
 
 class IntakeFormValidator(FormValidationAction):
@@ -33,6 +45,54 @@ class IntakeFormValidator(FormValidationAction):
     ) -> list[str]:
         slots: dict[str, Any] = dict(tracker.current_slot_values())
         return required_slots(self.form, slots)
+
+    async def next_requested_slot(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> EventType | None:
+        """Not used: :meth:`run` decides the next question (see `ask_events`)."""
+        return None
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        return events + self.ask_events(dispatcher, tracker, domain)
+
+    def ask_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """The next question and how many times in a row it has now been asked."""
+        slots: dict[str, Any] = dict(tracker.current_slot_values())
+        previous = slots.get(REQUESTED_SLOT) if tracker.active_loop_name == self.form else None
+        before = int(slots.get("asked_times") or 0) if slots.get("asked_slot") == previous else 0
+        unknown = [str(s) for s in slots.get("unknown_slots") or ()]
+        unanswered = int(slots.get("unanswered") or 0)
+        events: list[EventType] = []
+        while True:
+            needed = required_slots(self.form, {**slots, "unknown_slots": unknown})
+            slot = needed[0] if needed else None
+            if slot is None:
+                return [*events, SlotSet(REQUESTED_SLOT, None)]
+            ask = next_ask(slot, previous, before, unanswered)
+            if ask.step == "handoff":
+                return [
+                    *events, *hand_over(dispatcher, tracker), SlotSet("asked_times", 0),
+                    SlotSet("unanswered", 0), SlotSet(REQUESTED_SLOT, None),
+                    FollowupAction("action_listen"),
+                ]  # fmt: skip
+            if ask.step != "give_up":
+                break
+            # Asked three times without an answer: not known, and not asked again.
+            unknown.append(slot)
+            unanswered += 1
+            events += [SlotSet("unknown_slots", list(unknown)), SlotSet("unanswered", unanswered)]
+            previous, before = None, 0
+        if ask.step == "explain" and explanation_response(slot) in domain.get("responses", {}):
+            dispatcher.utter_message(response=explanation_response(slot))
+        return [
+            *events, SlotSet("asked_slot", slot), SlotSet("asked_times", ask.times),
+            SlotSet(REQUESTED_SLOT, slot),
+        ]  # fmt: skip
 
 
 class ValidateIncidentForm(IntakeFormValidator):

@@ -27,7 +27,7 @@ from understanding.case_slots import case_from_slots
 from understanding.clauses import has
 from understanding.lexicons import CONFIRMATION
 from understanding.slots import INTAKE_SLOTS
-from understanding.summary import summary_lines
+from understanding.summary import assumed_text, summary_lines
 from understanding.topics import CLEAR_SCORE, out_of_scope, topic_of
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,8 @@ logger = logging.getLogger(__name__)
 CASE_STATE = {
     "intake_active": False, "awaiting_confirmation": False, "case_submitted": False,
     "leak_advice_given": False, "misunderstandings": 0, "correction_note": None,
-    "case_reference": None, "cancel_pending": False,
+    "case_reference": None, "cancel_pending": False, "unknown_slots": None,
+    "asked_slot": None, "asked_times": 0, "unanswered": 0,
 }  # fmt: skip
 CUSTOMER_SLOTS = (
     "customer_name", "customer_company", "customer_email", "customer_phone", "customer_contact",
@@ -224,6 +225,9 @@ class ActionSubmitClaim(Action):
             stage=Names(rules).stage(case.stage, language),
         )
         dispatcher.utter_message(response="utter_claim_estimate", estimate=texts["estimate"])
+        assumed = assumed_text(slots, language)
+        if assumed:
+            dispatcher.utter_message(response="utter_claim_assumed", assumed=assumed)
         dispatcher.utter_message(response="utter_claim_durations", durations=texts["durations"])
         dispatcher.utter_message(response="utter_claim_evidence", evidence=texts["evidence"])
         if assessment.escalation.escalate:

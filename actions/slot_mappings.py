@@ -21,9 +21,14 @@ from rasa_sdk.types import DomainDict
 from actions import bounds, store
 from actions.common import incoming, language_of, policy, render
 from claims.escalation import chat_escalations
+from understanding.answers import is_unknown_answer, says_unknown, text_answer
 from understanding.case_slots import case_from_slots
+from understanding.clauses import has
 from understanding.extraction import extract_updates
 from understanding.language import detect_language, requested_language
+from understanding.lexicons import QUESTION
+from understanding.slots import TEXT_SLOTS
+from understanding.turn import IncomingMessage
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +75,47 @@ def readable_time(value: Any) -> str:
         return str(value or "")
 
 
+#: Intents the classifier often gives a plain answer (a version, a remedy) to.
+ANSWER_LIKE = ("faq", "chitchat", "out_of_scope")
+
+
+def answer_updates(
+    message: IncomingMessage, slots: dict[str, Any], updates: dict[str, Any]
+) -> dict[str, Any]:
+    """What the message says about the pending question beyond facts: "don't know" (the
+    question becomes unknown, whatever yes/no the classifier heard), or a free-text answer."""
+    text, requested = message.text, str(message.requested_slot)
+    if is_unknown_answer(text) or (requested not in updates and says_unknown(text)):
+        unknown = [str(s) for s in slots.get("unknown_slots") or ()]
+        return {
+            requested: slots.get(requested),
+            "unknown_slots": unknown if requested in unknown else [*unknown, requested],
+        }
+    heard_as_answer = not is_digression(message.intent) or (
+        str(message.intent).split("/")[0] in ANSWER_LIKE and not has(QUESTION, text)
+    )
+    if requested in TEXT_SLOTS and requested not in updates and heard_as_answer:
+        answer = text_answer(requested, text)
+        if answer is not None:
+            return {requested: answer}
+    return {}
+
+
+def question_counters(
+    requested: str, slots: dict[str, Any], updates: dict[str, Any], *, counted: bool
+) -> dict[str, Any]:
+    """The pending question's counters after an answer attempt: misunderstood messages
+    (the draft's escalation rule) and questions in a row left unanswered (the handoff)."""
+    if "unknown_slots" in updates:
+        return {"misunderstandings": 0, "unanswered": int(slots.get("unanswered") or 0) + 1}
+    if requested in updates:
+        return {"misunderstandings": 0, **({"unanswered": 0} if slots.get("unanswered") else {})}
+    # Not an answer we could use: keep the form on this question (the form explains it
+    # the second time and moves on after the third).
+    count = int(slots.get("misunderstandings") or 0) + (1 if counted else 0)
+    return {requested: updates.get(requested), "misunderstandings": count}
+
+
 def is_digression(intent: str | None) -> bool:
     return bool(intent) and str(intent).split("/")[0] in DIGRESSIONS
 
@@ -109,7 +155,12 @@ class ValidateSlotMappings(ValidationAction):
         updates: dict[str, Any] = dict(extraction.updates)
         requested = message.requested_slot
 
-        for problem in extraction.problems:
+        in_form = bool(requested and tracker.active_loop_name)
+        if in_form:
+            updates.update(answer_updates(message, slots, updates))
+        # "No idea" to a time or an amount is an answer: no "I couldn't read that".
+        said_unknown = in_form and "unknown_slots" in updates
+        for problem in () if said_unknown else extraction.problems:
             response = PROBLEM_RESPONSES.get(problem)
             if response:
                 started = updates.get("started_at") or slots.get("started_at")
@@ -123,21 +174,9 @@ class ValidateSlotMappings(ValidationAction):
                 updates.pop(slot, None)
             else:
                 updates[slot] = None
-        if requested and tracker.active_loop_name and not is_digression(message.intent):
-            if requested in updates:
-                updates["misunderstandings"] = 0
-            else:
-                # Not an answer we could use: keep the form on this question, and after
-                # repeated tries explain it and offer a person.
-                updates.setdefault(requested, None)
-                count = int(slots.get("misunderstandings") or 0) + (
-                    0 if extraction.problems or bad else 1
-                )
-                updates["misunderstandings"] = count
-                if count >= policy().escalation.misunderstanding_limit:
-                    dispatcher.utter_message(
-                        **render(domain, "utter_explain_and_offer_human", language)
-                    )
+        if requested and in_form and not is_digression(message.intent):
+            counted = not (extraction.problems or bad)
+            updates.update(question_counters(requested, slots, updates, counted=counted))
         if extraction.correction:
             updates["correction_note"] = extraction.correction
             dispatcher.utter_message(

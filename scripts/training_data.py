@@ -1,14 +1,12 @@
 """Write the NLU data Rasa trains on, derived from `nlu/`, into build/training/nlu.
 
 `nlu/` stays the one source of truth. Rasa's intent classifier only has to learn *that*
-a message is an FAQ or small talk; which topic it is about is `understanding.topics`,
-fitted on every paraphrase. So the FAQ file reaches Rasa as an even sample of PER_TOPIC
-examples per topic and language (half of Rasa's training time went on thousands of
-near-identical FAQ paraphrases), examples that appear twice anywhere are dropped, and the
-retrieval intents `faq/<topic>` and `chitchat/<topic>` become the plain intents `faq` and
-`chitchat` (with no ResponseSelector, Rasa would only featurize every answer text for
-nothing). Every other file is copied unchanged. Deterministic: the same `nlu/` always
-gives the same files.
+a message is an FAQ or small talk; which topic it is about is `understanding.topics`. So
+the retrieval intents `faq/<topic>` and `chitchat/<topic>` become the plain intents `faq`
+and `chitchat` (with no ResponseSelector, Rasa would only featurize every answer text for
+nothing), and an FAQ question that appears anywhere else in `nlu/` is dropped from the FAQ
+(one example, one intent). Every other file is copied unchanged. Deterministic: the same
+`nlu/` always gives the same files.
 
     .venv/bin/python scripts/training_data.py [--out build/training/nlu]
 """
@@ -16,7 +14,6 @@ gives the same files.
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import sys
 from pathlib import Path
@@ -26,18 +23,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "nlu"
 OUT = ROOT / "build" / "training" / "nlu"
-SAMPLED = {"faq.yml"}
+DEDUPED = {"faq.yml"}  # checked against every other file
 PLAIN = ("faq", "chitchat")  # retrieval intents that reach Rasa without their topic
-PER_TOPIC = 12  # per language
-CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-def even_sample(items: list[str], k: int) -> list[str]:
-    """``k`` items spread evenly over ``items`` (all of them when there are at most k)."""
-    if len(items) <= k:
-        return items
-    step = len(items) / k
-    return [items[int(i * step)] for i in range(k)]
 
 
 def examples(block: dict[str, object]) -> list[str]:
@@ -54,21 +41,22 @@ def plain_intent(intent: str) -> str:
     return base if base in PLAIN else intent
 
 
-def sampled(block: dict[str, object], seen: set[str]) -> list[str]:
-    """PER_TOPIC examples per language of one block, each seen for the first time."""
-    fresh = [e for e in examples(block) if _key(e) not in seen]
-    seen.update(_key(e) for e in fresh)
-    zh = [e for e in fresh if CJK.search(e)]
-    en = [e for e in fresh if not CJK.search(e)]
-    return even_sample(en, PER_TOPIC) + even_sample(zh, PER_TOPIC)
+def fresh(block: dict[str, object], seen: set[str]) -> list[str]:
+    """The block's examples that no other file has, each once."""
+    kept = []
+    for example in examples(block):
+        if _key(example) not in seen:
+            seen.add(_key(example))
+            kept.append(example)
+    return kept
 
 
 def intent_blocks(path: Path, seen: set[str] | None) -> list[tuple[str, list[str]]]:
-    """(intent, examples) of a file, retrieval intents made plain and merged; sampled when
-    ``seen`` is given (the examples of every other file)."""
+    """(intent, examples) of a file, retrieval intents made plain and merged; without the
+    examples in ``seen`` (those of every other file) when it is given."""
     merged: dict[str, list[str]] = {}
     for block in yaml.safe_load(path.read_text("utf-8")).get("nlu", []):
-        kept = sampled(block, seen) if seen is not None else examples(block)
+        kept = fresh(block, seen) if seen is not None else examples(block)
         merged.setdefault(plain_intent(str(block["intent"])), []).extend(kept)
     return list(merged.items())
 
@@ -93,13 +81,13 @@ def build(source: Path = SOURCE, out: Path = OUT) -> list[Path]:
     files = sorted(p for p in source.rglob("*.yml") if "spacy_pipeline" not in p.parts)
     if out.exists():
         shutil.rmtree(out)
-    plain = [p for p in files if p.name not in SAMPLED]
+    plain = [p for p in files if p.name not in DEDUPED]
     seen = other_examples(plain)
     written = []
     for path in files:
         target = out / path.relative_to(source)
         target.parent.mkdir(parents=True, exist_ok=True)
-        if path.name in SAMPLED:
+        if path.name in DEDUPED:
             write_blocks(target, intent_blocks(path, seen))
         elif any(f"intent: {name}/" in path.read_text("utf-8") for name in PLAIN):
             write_blocks(target, intent_blocks(path, None))

@@ -42,6 +42,8 @@ _SKIP_INTENTS = frozenset({
     "out_of_scope", "greet", "say_goodbye", "say_thanks", "challenge_bot", "ask_status",
     "request_human", "change_language", "nlu_fallback",
 })  # fmt: skip
+#: Intents a first report is sometimes heard as (never an account request or a greeting).
+_TALK_INTENTS = frozenset({"faq", "chitchat", "out_of_scope"})
 #: Intents whose text can be the incident description when none is known yet.
 _DESCRIPTION_INTENTS = frozenset(
     {"report_incident", "describe_impact", "give_time", "give_amount", "describe_evidence"}
@@ -70,8 +72,11 @@ def _extract(message: IncomingMessage, slots: Mapping[str, Any], policy: Policy)
     unheard_report = w.intent == "nlu_fallback" and not w.requested
     # A "correction" before anything was said has nothing to correct: it is the report.
     nothing_to_correct = w.intent == "correct_answer" and not filled(w.slots.get("description"))
-    if (unheard_report or nothing_to_correct) and _plainly_an_incident(w):
+    # "There was a security breach." heard as an FAQ or small talk is still the report.
+    heard_as_talk = not w.requested and str(w.intent or "").split("/")[0] in _TALK_INTENTS
+    if (unheard_report or nothing_to_correct or heard_as_talk) and _plainly_an_incident(w):
         w.intent = "report_incident"
+        unheard_report = True
     if not account_request_meant(w.intent, w.text, w.slots, w.policy):
         # "the export button fails": a report (or an answer), not the customer's request
         w.intent = None if filled(w.slots.get("description")) else "report_incident"

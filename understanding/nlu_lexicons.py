@@ -1,7 +1,7 @@
 """Affected systems and personal-data kinds: the vocabulary of `nlu/`, as search patterns.
 
-DIET tags ``system`` and ``data_kind`` entities and `nlu/synonyms.yml` normalises them to a
-code; when DIET tags nothing, the intake searches the text itself. Both sides use the same
+The CRF tags ``system`` and ``data_kind`` entities and `nlu/synonyms.yml` normalises them
+to a code; when it tags nothing, the intake searches the text itself. Both sides use the same
 phrases: the codes and phrases come from `nlu/lookups/systems.yml` and `nlu/synonyms.yml`,
 read on first use. Only spellings the NLU files lack (traditional characters, singulars)
 are added here, as ``EXTRA_*``; tests check that they name codes the NLU files know.
@@ -80,7 +80,7 @@ def system_phrases() -> dict[str, tuple[str, ...]]:
 
 def _unambiguous(phrases: Iterable[str], others: Iterable[str]) -> list[str]:
     """The phrases whose pattern matches none of ``others`` whole: "email" (a system in the
-    lookup) would also read "emails" (a personal-data kind), so only DIET may decide it."""
+    lookup) would also read "emails" (a personal-data kind), so only the CRF may decide it."""
     taken = [o.lower() for o in others]
     return [p for p in phrases if not any(re.fullmatch(phrase_pattern(p), o, re.I) for o in taken)]
 

@@ -15,6 +15,7 @@ from claims.case import (
     Category,
     Money,
 )
+from claims.questions import FORM_QUESTIONS, still_needed
 from understanding.timeparse import (
     DEFAULT_TZ,
 )
@@ -26,20 +27,14 @@ INTAKE_SLOTS: tuple[str, ...] = (
     "people_idle", "customers_affected", "other_losses", "customer_config_changed",
     "third_party_involved",
     "third_party", "evidence_items", "customer_name", "customer_company", "customer_email",
-    "customer_phone", "customer_contact",
+    "customer_phone", "customer_contact", "release_version", "remedy_wanted", "sla_terms",
 )  # fmt: skip
+#: Slots the intake writes into free text: the customer's own words are the answer.
+TEXT_SLOTS = ("release_version", "remedy_wanted", "sla_terms")
 
-#: Form -> required slots in ask order (mirrors domain/intake.yml).
-FORM_SLOTS: dict[str, tuple[str, ...]] = {
-    "incident_form": (
-        "description", "category", "affected_systems", "started_at", "ended_at",
-        "data_leaked", "leaked_data_kinds",
-    ),
-    "impact_form": ("revenue_lost",),
-    "liability_form": ("customer_config_changed", "third_party_involved"),
-    "evidence_form": ("evidence_items",),
-    "contact_form": ("customer_name", "customer_contact"),
-}  # fmt: skip
+#: Form -> every slot it may ask, in ask order (mirrors domain/intake.yml); which of them
+#: fit a case is `claims.questions`' rule.
+FORM_SLOTS: dict[str, tuple[str, ...]] = FORM_QUESTIONS
 
 ONGOING = "ongoing"
 NONE_MARKER = "none"
@@ -111,19 +106,7 @@ def slot_count(value: Any) -> int:
 
 
 def required_slots(form: str, slots: Mapping[str, Any]) -> list[str]:
-    """The form's slots still to ask, in ask order; leak questions only where they apply."""
-    needed: list[str] = []
-    for slot in FORM_SLOTS.get(form, ()):
-        if filled(slots.get(slot)):
-            continue
-        if slot == "data_leaked" and slots.get("category") not in (
-            Category.SECURITY_BREACH.value,
-            Category.DATA_LOSS.value,
-        ):
-            continue
-        if slot == "leaked_data_kinds" and slots.get("data_leaked") is not True:
-            continue
-        if slot == "revenue_lost" and filled(slots.get("other_losses")):
-            continue  # the loss question was answered with another kind of loss
-        needed.append(slot)
-    return needed
+    """The form's slots still to ask, in ask order: only those that fit the case
+    (`claims.questions`), never one the customer said they do not know."""
+    unknown = [str(u) for u in slots.get("unknown_slots") or ()]
+    return still_needed(form, slots, unknown)

@@ -17,6 +17,7 @@ from understanding.slots import (
     MONEY_SLOTS,
     NONE_MARKER,
     ONGOING,
+    TEXT_SLOTS,
     TIME_SLOTS,
     filled,
     slot_count,
@@ -54,6 +55,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "customer_name": ("姓名", "name"),
     "customer_company": ("公司", "company"),
     "customer_contact": ("联系方式", "contact"),
+    "release_version": ("版本", "version"),
+    "sla_terms": ("SLA 承诺", "SLA terms"),
+    "remedy_wanted": ("希望的处理方式", "remedy wanted"),
+    "unknown_slots": ("暂不清楚（估算时按未知处理）", "not known yet (left out of the estimate)"),
 }
 
 
@@ -232,8 +237,19 @@ def _facts(slots: Mapping[str, Any], policy: Policy, language: str) -> Facts:
     for slot in ("customers_affected", "orders_lost", "people_idle"):
         yield slot, str(slot_count(slots.get(slot)) or "") or None
     yield from _liability_facts(slots, policy, zone, language)
+    for slot in TEXT_SLOTS:
+        yield slot, str(slots.get(slot) or "") or None
     yield "evidence_items", _evidence_text(slots, policy, language)
     yield "customer_contact", _contact_text(slots, language)
+    yield "unknown_slots", assumed_text(slots, language)
+
+
+def assumed_text(slots: Mapping[str, Any], language: str) -> str | None:
+    """The questions the customer could not answer, by their names (never slot codes):
+    what the summary and the estimate say was assumed unknown."""
+    unknown = [str(s) for s in slots.get("unknown_slots") or () if not filled(slots.get(s))]
+    names = list(dict.fromkeys(slot_label(s, language) for s in unknown))
+    return _sep(language).join(names) or None
 
 
 def summary_lines(slots: Mapping[str, Any], policy: Policy, language: str) -> list[str]:

@@ -35,14 +35,18 @@ BASE = {
         (ValidateIncidentForm(), {"description": "x", "category": "outage"}, "affected_systems"),
         (ValidateIncidentForm(), {**BASE, "category": "outage"}, None),
         (ValidateIncidentForm(), {**BASE, "category": "functional_defect"}, None),
-        (ValidateIncidentForm(), {**BASE, "category": "security_breach"}, "data_leaked"),
+        (ValidateIncidentForm(), {**BASE, "category": "security_breach", "ended_at": None},
+         "data_leaked"),
         (ValidateIncidentForm(), {**BASE, "category": "data_loss"}, "data_leaked"),
         (ValidateIncidentForm(), {**BASE, "category": "data_loss", "data_leaked": True},
          "leaked_data_kinds"),
         (ValidateIncidentForm(), {**BASE, "category": "security_breach", "data_leaked": False},
          None),
         (ValidateIncidentForm(), {**BASE, "category": "security_breach", "data_leaked": True,
-                                  "leaked_data_kinds": ["phone_number"]}, None),
+                                  "leaked_data_kinds": ["phone_number"]}, "leaked_records"),
+        (ValidateIncidentForm(), {**BASE, "category": "security_breach", "data_leaked": True,
+                                  "leaked_data_kinds": ["phone_number"], "leaked_records": 30.0,
+                                  "detected_at": D20.format("15:00")}, None),
         (ValidateIncidentForm(), {**BASE, "category": "outage", "ended_at": None}, "ended_at"),
         (ValidateImpactForm(), {"revenue_lost": {"amount": "0", "currency": "CNY"}}, None),
         (ValidateLiabilityForm(), {"customer_config_changed": False}, "third_party_involved"),
@@ -61,29 +65,11 @@ async def test_the_form_asks_the_next_missing_slot(
                 requested_slot="description")  # fmt: skip
     dispatcher = CollectingDispatcher()
     events = await validator.run(dispatcher, t, domain)
-    assert events == [SlotSet("requested_slot", asked)]
+    first = [SlotSet("asked_slot", asked), SlotSet("asked_times", 1)] if asked else []
+    assert events == [*first, SlotSet("requested_slot", asked)]
     assert said(dispatcher) == []
     needed = required_slots(form, t.current_slot_values())
     assert (needed[0] if needed else None) == asked
-
-
-@pytest.mark.parametrize(
-    ("validator", "first"),
-    [
-        (ValidateImpactForm(), "revenue_lost"),
-        (ValidateEvidenceForm(), "evidence_items"),
-    ],
-)
-async def test_a_form_with_everything_missing_leaves_the_asking_to_rasa(
-    domain: DomainDict, validator: FormValidationAction, first: str
-) -> None:
-    """required_slots == the domain's list: rasa-sdk returns no requested_slot and the Rasa
-    form asks its first empty slot itself."""
-    form = validator.form_name()
-    t = tracker(domain, "好的", intent="affirm", active_loop=form)
-    events = await validator.run(CollectingDispatcher(), t, domain)
-    assert events == []
-    assert domain["forms"][form]["required_slots"][0] == first
 
 
 def test_validator_names_follow_the_forms(domain: DomainDict) -> None:

@@ -59,14 +59,16 @@ CLEARED = (
     "started_at", "ended_at", "detected_at", "data_leaked", "leaked_data_kinds",
     "leaked_records", "revenue_lost", "recovery_cost", "monthly_fee", "orders_lost",
     "people_idle", "customers_affected", "other_losses", "customer_config_changed",
-    "third_party_involved",
-    "third_party", "evidence_items",
+    "third_party_involved", "third_party", "evidence_items", "release_version",
+    "remedy_wanted", "sla_terms",
 )  # fmt: skip
 RESET = [SlotSet(name, None) for name in CLEARED] + [
     SlotSet("intake_active", False), SlotSet("awaiting_confirmation", False),
     SlotSet("case_submitted", False), SlotSet("leak_advice_given", False),
     SlotSet("misunderstandings", 0), SlotSet("correction_note", None),
     SlotSet("case_reference", None), SlotSet("cancel_pending", False),
+    SlotSet("unknown_slots", None), SlotSet("asked_slot", None), SlotSet("asked_times", 0),
+    SlotSet("unanswered", 0),
 ]  # fmt: skip
 
 

@@ -21,10 +21,6 @@ LONG_EN = (
     "recovery cost 20,000, 3000 users affected"
 )
 LEAK_ZH = "用户的身份证号和手机号被泄露了，大约2000条"
-UTTER_EXPLAIN_ZH = (
-    "抱歉，我还是没理解。这个问题是为了估算赔偿所需的信息，您可以用简单的话回答，"
-    "或者说“转人工”，由客服同事接手。"
-)
 LEAK_STEPS_ZH = (
     "先处理最紧急的事：1）立即修改相关账户的密码，并开启双重验证；2）如涉及银行卡，"
     "联系银行冻结或密切关注交易；3）警惕冒充客服或银行的电话、短信和邮件，不要点击陌生链接；"
@@ -208,7 +204,7 @@ async def test_a_digression_sets_nothing(domain: DomainDict) -> None:
         assert case is not None and case.timeline == []
 
 
-async def test_an_unusable_answer_keeps_the_question_then_offers_a_human(
+async def test_an_unusable_answer_keeps_the_question_and_escalates_the_draft(
     domain: DomainDict,
 ) -> None:
     ref = seed_case(OUTAGE)
@@ -227,7 +223,8 @@ async def test_an_unusable_answer_keeps_the_question_then_offers_a_human(
 
     assert await answer("香蕉", "nlu_fallback", 0) == (kept_asking(1), [])
     assert escalations(ref) == []
-    assert await answer("香蕉", "nlu_fallback", 1) == (kept_asking(2), [{"text": UTTER_EXPLAIN_ZH}])
+    # The explanation is the form's (tests/actions/test_forms.py): said once, not here.
+    assert await answer("香蕉", "nlu_fallback", 1) == (kept_asking(2), [])
     # claims.escalation's rule fired: the draft is in the staff queue.
     assert escalations(ref) == [("repeated_misunderstanding", "bot", None)]
 
@@ -242,27 +239,6 @@ async def test_an_unusable_answer_keeps_the_question_then_offers_a_human(
     with uow() as u:
         summary = u.cases.summary(ref)
         assert summary is not None and summary.escalated and summary.status == "draft"
-
-
-async def test_the_explanation_in_english(domain: DomainDict) -> None:
-    t = tracker(
-        domain, "banana", intent="nlu_fallback",
-        slots={"description": "payment down", "misunderstandings": 1, "language": "en"},
-        active_loop="incident_form", requested_slot="started_at",
-    )  # fmt: skip
-    events, messages = await run(domain, t)
-    assert events[:3] == [
-        SlotSet("language", "en"),
-        SlotSet("started_at", None),
-        SlotSet("misunderstandings", 2),
-    ]
-    assert messages == [
-        {
-            "text": "Sorry, I still didn't get that. This question collects what I need to "
-            "estimate your compensation; you can answer in simple words, or say \"talk to a "
-            "human\" and an agent will take over."
-        }
-    ]
 
 
 async def test_restore_before_start_is_refused_in_chinese(domain: DomainDict) -> None:

@@ -31,7 +31,7 @@ def _found(table: tuple[tuple[str, re.Pattern[str]], ...], text: str) -> list[st
 
 def test_every_system_lookup_phrase_is_found_as_a_system() -> None:
     missing = [p for p in lookup("system") if not _found(systems(), p)]
-    assert missing == ["email"]  # also reads "emails", a personal-data kind: left to DIET
+    assert missing == ["email"]  # also reads "emails", a personal-data kind: left to the CRF
 
 
 def test_every_system_synonym_is_found_as_its_own_code() -> None:
@@ -74,7 +74,7 @@ def test_systems_follow_the_test_data_canonical_list() -> None:
         ("the postgresql cluster", ["database"]),
         ("网络中断", ["network"]),
         ("our email service is down", ["email"]),
-        ("customers got phishing emails", []),  # "emails" is a personal-data kind: DIET decides
+        ("customers got phishing emails", []),  # "emails" is a personal-data kind: the CRF decides
     ],
 )
 def test_systems_in_text(text: str, found: list[str]) -> None:
