@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import store
 from actions.common import language_of, mentioned_reference, message_time, policy
-from actions.intake import CUSTOMER_SLOTS
+from actions.intake import CUSTOMER_SLOTS, report_not_request
 from claims.case import Case
 from claims.lifecycle import HUMAN_REQUESTED, CaseNotFound, NotYourCase
 from claims.names import Names
@@ -59,6 +59,9 @@ class ActionCaseStatus(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        report = report_not_request(dispatcher, tracker, domain)
+        if report is not None:
+            return report
         reference = mentioned_reference(tracker) or tracker.get_slot("case_reference")
         if not reference:
             dispatcher.utter_message(response="utter_ask_case_reference")
@@ -161,6 +164,9 @@ class ActionExportData(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        report = report_not_request(dispatcher, tracker, domain)
+        if report is not None:
+            return report
         exported = store.export_data(tracker.sender_id)
         if exported is None:
             dispatcher.utter_message(response="utter_no_data_held")
@@ -177,6 +183,9 @@ class ActionAskDeleteData(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        report = report_not_request(dispatcher, tracker, domain)
+        if report is not None:
+            return report
         dispatcher.utter_message(response="utter_ask_delete_confirm")
         return [SlotSet("delete_pending", True)]
 

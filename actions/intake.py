@@ -22,7 +22,10 @@ from claims.assessment import assess_case
 from claims.errors import ClaimsValidationError
 from claims.names import Names
 from claims.status import CaseStatus
+from understanding.account_requests import account_request_meant
 from understanding.case_slots import case_from_slots
+from understanding.clauses import has
+from understanding.lexicons import CONFIRMATION
 from understanding.slots import INTAKE_SLOTS
 from understanding.summary import assumed_text, summary_lines
 from understanding.topics import CLEAR_SCORE, out_of_scope, topic_of
@@ -87,6 +90,29 @@ def start_misheard_report(
         return None
     events = ActionStartIntake().run(dispatcher, tracker, domain)
     return [*events, FollowupAction("incident_form")]
+
+
+def report_not_request(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> list[EventType] | None:
+    """None when the account intent of this message is meant; else the events that treat
+    it as what it is, a report: the active form goes on (the facts of the message were
+    extracted already), or a new report starts the intake.
+
+    `understanding.account_requests` decides, with the case context, the same way the
+    extraction did.
+    """
+    message = tracker.latest_message or {}
+    intent = (message.get("intent") or {}).get("name")
+    slots = dict(tracker.current_slot_values())
+    if account_request_meant(intent, latest_text(tracker), slots, policy()):
+        return None
+    if tracker.active_loop_name:
+        return [FollowupAction(tracker.active_loop_name)]
+    started = start_misheard_report(dispatcher, tracker, domain)
+    if started is not None:
+        return started
+    return None
 
 
 class ActionHandleUnclear(Action):
@@ -234,6 +260,14 @@ class ActionApplyCorrection(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         if not set_this_turn(tracker, "correction_note"):
+            if tracker.get_slot("awaiting_confirmation") and has(
+                CONFIRMATION, latest_text(tracker)
+            ):
+                # "yes, that's correct" to the summary confirms it (a rule asks the rating)
+                return ActionSubmitClaim().run(dispatcher, tracker, domain)
+            requested = tracker.get_slot("requested_slot")
+            if requested and set_this_turn(tracker, requested):
+                return []  # an answer that only sounded like a correction was taken
             started = start_misheard_report(dispatcher, tracker, domain)
             if started is not None:
                 return started  # a first message that only sounded like a correction
@@ -251,6 +285,9 @@ class ActionAskCancel(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        report = report_not_request(dispatcher, tracker, domain)
+        if report is not None:
+            return report
         if not (tracker.get_slot("intake_active") or tracker.get_slot("awaiting_confirmation")):
             dispatcher.utter_message(response="utter_nothing_to_cancel")
             return []

@@ -11,7 +11,7 @@ import dataclasses
 import functools
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -297,6 +297,8 @@ class Policy:
     methods: Mapping[str, Bilingual]
     number_sources: tuple[NumberSource, ...] = ()
     source: str = ""
+    #: Names of the affected-system codes the NLU normalises to ("payment", "order_system").
+    system_names: Mapping[str, Bilingual] = field(default_factory=dict)
 
     def text(self, key: str, language: str) -> str:
         return self.texts[key].get(language)
@@ -724,6 +726,7 @@ def parse_policy(data: Any, source: str = "<dict>") -> Policy:
                                 ESCALATION_RULES),
         methods=_bi_map(_get(root, "methods", ""), "methods", METHOD_KEYS),
         source=source,
+        system_names=_bi_map(root.get("system_names", {}), "system_names"),
     )
     try:
         traced = tuple(trace_numbers(root))

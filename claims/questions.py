@@ -74,6 +74,9 @@ def fits(slot: str, facts: Mapping[str, Any]) -> bool:
         return category not in _NO_RESTORE
     if slot == "data_leaked":
         return category in _LEAK_CATEGORIES
+    if slot == "revenue_lost":
+        # "We paid a forensic firm $8,000" answers the loss question with another kind.
+        return not known(facts.get("other_losses"))
     if slot in ("leaked_data_kinds", "leaked_records", "detected_at"):
         # What data, how many records and when the customer learned of it: leaks only.
         return facts.get("data_leaked") is True

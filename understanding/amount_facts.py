@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from understanding.amounts import NegativeAmount, parse_count, parse_money
+from understanding.amounts import NegativeAmount, parse_count, parse_money, price_rank
 from understanding.clauses import FINE, clauses, has
 from understanding.lexicons import (
     CURRENCY_HINT,
     IDLE_WORDS,
+    LOSS_KIND_WORDS,
     MONTHLY_WORDS,
     NO_LOSS,
     ORDER_WORDS,
@@ -23,9 +24,19 @@ from understanding.timeparse import (
 )
 from understanding.turn import Turn
 
+#: What :func:`money_slot_for` returns for a loss kept in ``other_losses``.
+OTHER_LOSS = "other_losses:"
+
 
 def money_slot_for(clause: str, requested: str | None) -> str | None:
-    """The money slot a clause's words name, else the one asked for."""
+    """The money slot a clause's words name, else the one asked for.
+
+    Investigation, fines, refunds and legal costs are ``"other_losses:<kind>"``: they go to
+    the ``other_losses`` list under their own loss kind, never into lost revenue.
+    """
+    for kind, pattern in LOSS_KIND_WORDS:
+        if has(pattern, clause):
+            return OTHER_LOSS + kind
     if has(MONTHLY_WORDS, clause):
         return "monthly_fee"
     if has(RECOVERY_WORDS, clause):
@@ -38,9 +49,14 @@ def money_slot_for(clause: str, requested: str | None) -> str | None:
 
 
 def read_money(w: Turn) -> None:
-    """Amounts into money slots; a year or a bare number without a slot word is no amount."""
+    """Amounts into money slots; a year or a bare number without a slot word is no amount.
+
+    Per slot, a stated total beats a price per item ("120 people at 35 dollars each, so
+    around 4,200 dollars" is 4,200), else the first amount said wins.
+    """
     req = w.requested
     currency = w.policy.currency
+    rank: dict[str, int] = {}
     for clause in clauses(w.text, FINE):
         try:
             money = parse_money(clause, currency)
@@ -57,13 +73,26 @@ def read_money(w: Turn) -> None:
             if bare:
                 continue
             slot = "revenue_lost"
-        if slot not in w.updates:
+        this = price_rank(clause)
+        if slot.startswith(OTHER_LOSS):
+            add_other_loss(w, slot.removeprefix(OTHER_LOSS), money_value(money))
+        elif slot not in w.updates or this < rank.get(slot, 1):
             w.updates[slot] = money_value(money)
-    if req in MONEY_SLOTS and req not in w.updates:
+            rank[slot] = this
+    if req in MONEY_SLOTS and req not in w.updates and "other_losses" not in w.updates:
         if has(NO_LOSS, w.text) and "negative_amount" not in w.problems:
             w.updates[req] = {"amount": "0", "currency": currency}
         elif "negative_amount" not in w.problems:
             w.problem("invalid_amount")
+
+
+def add_other_loss(w: Turn, kind: str, money: dict[str, str]) -> None:
+    """One more loss of ``kind``; the same kind said again replaces its amount."""
+    old = w.get("other_losses")
+    items = [dict(i) for i in old if isinstance(i, dict)] if isinstance(old, list) else []
+    items = [i for i in items if i.get("kind") != kind]
+    items.append({"kind": kind, **money})
+    w.updates["other_losses"] = items
 
 
 def count_slot_for(clause: str) -> str | None:

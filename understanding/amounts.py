@@ -41,7 +41,9 @@ __all__ = [
     "cn_to_decimal",
     "cn_to_int",
     "parse_count",
+    "money_spans",
     "parse_money",
+    "price_rank",
 ]
 
 
@@ -171,23 +173,42 @@ _MULT = r"(?:(?<=\d)(?:k|mn|mm|m|bn|b|w)(?![a-z])|\s?(?:thousand|million|billion
 
 _CURRENCY_WORDS: dict[str, str] = {
     "¥": "CNY", "$": "USD", "us$": "USD", "hk$": "HKD", "€": "EUR", "£": "GBP",
+    "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD", "s$": "SGD", "nz$": "NZD",
+    "nt$": "TWD", "₹": "INR", "₩": "KRW",
     "rmb": "CNY", "cny": "CNY", "usd": "USD", "eur": "EUR", "gbp": "GBP", "hkd": "HKD",
-    "jpy": "JPY",
+    "jpy": "JPY", "aud": "AUD", "cad": "CAD", "sgd": "SGD", "nzd": "NZD", "chf": "CHF",
+    "inr": "INR", "krw": "KRW", "twd": "TWD", "myr": "MYR",
     "元人民币": "CNY", "元": "CNY", "块钱": "CNY", "块": "CNY", "塊錢": "CNY", "塊": "CNY",
     "圆": "CNY", "圓": "CNY", "人民币": "CNY", "人民幣": "CNY", "美元": "USD", "美金": "USD",
     "欧元": "EUR", "歐元": "EUR", "英镑": "GBP", "英鎊": "GBP", "港币": "HKD", "港幣": "HKD",
-    "港元": "HKD", "日元": "JPY", "日圆": "JPY", "yuan": "CNY", "dollars": "USD",
-    "dollar": "USD", "bucks": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP",
-    "pound": "GBP",
+    "港元": "HKD", "日元": "JPY", "日圆": "JPY", "円": "JPY", "澳元": "AUD", "澳币": "AUD",
+    "澳幣": "AUD", "加元": "CAD", "加币": "CAD", "新加坡元": "SGD", "新币": "SGD",
+    "新台币": "TWD", "台币": "TWD", "韩元": "KRW", "瑞士法郎": "CHF",
+    "yuan": "CNY", "renminbi": "CNY",
+    "us dollars": "USD", "u.s. dollars": "USD", "american dollars": "USD",
+    "australian dollars": "AUD", "aussie dollars": "AUD", "canadian dollars": "CAD",
+    "hong kong dollars": "HKD", "singapore dollars": "SGD", "new zealand dollars": "NZD",
+    "dollars": "USD", "dollar": "USD", "bucks": "USD", "euros": "EUR", "euro": "EUR",
+    "pounds sterling": "GBP", "pounds": "GBP", "pound": "GBP", "quid": "GBP",
+    "swiss francs": "CHF", "rupees": "INR", "yen": "JPY",
 }  # fmt: skip
-_ISO = {"rmb", "cny", "usd", "eur", "gbp", "hkd", "jpy"}
-_PRE = r"us\$|hk\$|usd|cny|rmb|eur|gbp|hkd|jpy|[¥$€£]"
+_ISO = {
+    "rmb", "cny", "usd", "eur", "gbp", "hkd", "jpy", "aud", "cad", "sgd", "nzd", "chf",
+    "inr", "krw", "twd", "myr",
+}  # fmt: skip
+#: Symbols and codes written before the number ("A$ 8,000", "USD 1,200").
+_PRE = (
+    r"us\$|hk\$|au\$|a\$|ca\$|c\$|s\$|nz\$|nt\$|usd|cny|rmb|eur|gbp|hkd|jpy|aud|cad|sgd|"
+    r"nzd|chf|inr|krw|twd|myr|[¥$€£₹₩]"
+)
+_PRE_SYMBOLS = {"¥", "$", "€", "£", "₹", "₩", "us$", "hk$", "au$", "a$", "ca$", "c$", "s$",
+                "nz$", "nt$"}  # fmt: skip
 _SUF = "|".join(
     re.escape(w) if not w.isascii() else rf"{re.escape(w)}(?![a-z])"
     for w in sorted(
         (w for w in _CURRENCY_WORDS if len(w) > 1 or not w.isascii()), key=len, reverse=True
     )
-    if w not in {"¥", "$", "€", "£", "us$", "hk$"}
+    if w not in _PRE_SYMBOLS
 )
 
 _MONEY = re.compile(
@@ -209,6 +230,17 @@ _NOT_MONEY_AFTER = re.compile(
 )
 
 
+# A bare number followed by a word that is not about money counts things ("3 servers",
+# "5 machines"): only these words may follow a bare amount.
+_MONEY_FOLLOWERS = (
+    "in|of|worth|total|or|and|but|so|to|at|on|for|from|the|that|this|which|because|since|"
+    "when|while|yesterday|today|over|during|roughly|approx|approximately|maybe|give|lost|"
+    "loss|losses|revenue|sales|income|profit|turnover|gone|down|damage|damages|we|i|is|was|"
+    "were|are|a|an|plus|more|less|or so|ish|tops|max|minimum|at least|cost|costs|spent|"
+    "paid|just|only|already|until|till|by|with|before|after|if|then|as|net|gross"
+)
+_NOUN_AFTER = re.compile(rf"\s?(?!(?:{_MONEY_FOLLOWERS})\b)[a-z]{{2,}}\b", re.IGNORECASE)
+
 # Hedged Chinese amounts: "十来万"/"十几万"/"一百多万" are about 10万/100万, so the hedge between
 # the number and its unit (or currency) is dropped; "几万"/"上万"/"数千" with no number
 # before them are read as one of the unit, as parse_count reads "几百个". 上 is "up to"
@@ -222,9 +254,25 @@ _FEW_OF_UNIT = re.compile(
 )
 
 
+# "三四千", "两三万", "五六百": two neighbouring digits before a unit are a range; its lower
+# end is what the customer surely lost (the confirmation shows it to them).
+_CN_RANGE = re.compile(
+    r"(?<![零〇一二两三四五六七八九十百千万萬亿億\d])([一二两三四五六七八])([二三四五六七八九])"
+    r"(?=[十百千万萬亿億])"
+)
+_RANGE_VALUE = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+                "九": 9}  # fmt: skip
+
+
+def _lower_end(m: re.Match[str]) -> str:
+    low, high = _RANGE_VALUE[m.group(1)], _RANGE_VALUE[m.group(2)]
+    return m.group(1) if high == low + 1 else m.group(0)
+
+
 def _unhedge(s: str) -> str:
-    """Reads "十来万" as "十万" and "几千" as "一千": the round amount being hedged about."""
-    return _FEW_OF_UNIT.sub("一", _HEDGE_INSIDE.sub("", s))
+    """Reads "十来万" as "十万", "几千" as "一千" and "三四千" as "三千": the round amount being
+    hedged about, or the lower end of a range."""
+    return _FEW_OF_UNIT.sub("一", _HEDGE_INSIDE.sub("", _CN_RANGE.sub(_lower_end, s)))
 
 
 # English number words ("two hundred thousand", "half a million", "twenty-five") become
@@ -331,14 +379,80 @@ def _in_date(s: str) -> list[tuple[int, int]]:
     return [m.span() for m in _EN_DATE.finditer(s)]
 
 
+# Durations written with unit letters ("5h 45m", "2h30m", "down for 45m") are never money,
+# although "45m" alone reads as 45 million: they are blanked before amounts are read.
+_DURATION = re.compile(
+    r"\b\d+(?:\.\d+)?\s*h(?:rs?|ours?)?\s*(?:and\s+)?\d+\s*m(?:ins?|inutes?)?\b",
+    re.IGNORECASE,
+)
+_SHORT_DURATION = re.compile(
+    r"(?:\bfor|\blasted|\btook|\bafter|\bover|\babout|\baround|\bdown)\s+\d+(?:\.\d+)?\s*(?:h|m)\b"
+    r"(?!\s*(?:" + _SUF + r"))",
+    re.IGNORECASE,
+)
+# A price per item ("35 dollars each", "$35 per head", "每人35元") is not the loss when a
+# total is also said; a total ("so around 4,200 dollars", "总共4200元") is.
+_PER_UNIT_AFTER = re.compile(
+    r"\s*(?:each|apiece|a head|per\s+\w+|an?\s+(?:person|head|user|customer|order|item|"
+    r"ticket|piece|seat|hour|day)\b|/\s*(?:人|单|單|个|個|件|张|張|h|hr|hour|day|person|user))",
+    re.IGNORECASE,
+)
+_PER_UNIT_BEFORE = re.compile(
+    r"(?:每(?:人|单|單|个|個|件|张|張|位|笔|筆|小时|小時|天)?|单价|單價|\beach\b|\bper\s+\w+|"
+    r"\bat\b)\s*(?:约|約|大约|大約|about|around|roughly)?\s*$",
+    re.IGNORECASE,
+)
+_TOTAL_BEFORE = re.compile(
+    r"(?:总共|總共|一共|合计|合計|共计|共計|总计|總計|加起来|加起來|总额|總額|总损失|總損失|"
+    r"\bso\b|\btotal(?:l?ing|s|led)?\b|\bin total\b|\baltogether\b|\boverall\b|\ball in\b|"
+    r"\bcomes? to\b|\bcame to\b|\badds? up to\b)[^0-9]{0,20}$",
+    re.IGNORECASE,
+)
+
+
+def _blank(pattern: re.Pattern[str], s: str) -> str:
+    return pattern.sub(lambda m: " " * len(m.group(0)), s)
+
+
+def _rank(s: str, m: re.Match[str]) -> int:
+    """0 for a stated total, 2 for a price per item, 1 otherwise (the first of a rank wins)."""
+    before = s[max(0, m.start() - 30) : m.start()]
+    if _TOTAL_BEFORE.search(before):
+        return 0
+    if _PER_UNIT_AFTER.match(s, m.end()) or _PER_UNIT_BEFORE.search(before):
+        return 2
+    return 1
+
+
+def price_rank(text: str) -> int:
+    """How a clause states its amount: 0 a total, 2 a price per item, 1 plainly."""
+    s = normalize(text)
+    ranks = [_rank(s, m) for m in _MONEY.finditer(s) if _currency(m, "CNY") is not None]
+    return min(ranks, default=1)
+
+
+def money_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` states an amount with a currency: these numbers are never times."""
+    s = normalize(text)
+    if len(s) != len(text):
+        return []
+    out: list[tuple[int, int]] = []
+    for m in _MONEY.finditer(s):
+        if _money_value(m) is not None and _currency(m, "CNY") is not None:
+            out.append(m.span())
+    return out
+
+
 def parse_money(text: str, default_currency: str = "CNY") -> Money | None:
     """The amount a customer states, as exact Decimal + currency; None when there is none.
 
-    Raises ``NegativeAmount`` for a negative amount ("-500元", "minus 300").
+    Among amounts with a currency a stated total wins over a price per item, else the
+    first. Raises ``NegativeAmount`` for a negative amount ("-500元", "minus 300").
     """
-    s = _spell_out(_unhedge(normalize(text)))
+    s = _blank(_SHORT_DURATION, _blank(_DURATION, _spell_out(_unhedge(normalize(text)))))
     dates = _in_date(s)
     bare: tuple[re.Match[str], Decimal] | None = None
+    best: tuple[int, Money] | None = None
     for m in _MONEY.finditer(s):
         value = _money_value(m)
         if value is None:
@@ -348,7 +462,10 @@ def parse_money(text: str, default_currency: str = "CNY") -> Money | None:
         if currency is not None:
             if negative:
                 raise NegativeAmount(text)
-            return Money(value, currency)
+            rank = _rank(s, m)
+            if best is None or rank < best[0]:
+                best = (rank, Money(value, currency))
+            continue
         if bare is not None:
             continue
         num = m.group("num")
@@ -363,9 +480,11 @@ def parse_money(text: str, default_currency: str = "CNY") -> Money | None:
             s[start - 1] in ":第#" or s[start - 1].isascii() and s[start - 1].isalpha()
         ):
             continue  # "v2.3", "ABC123", "第2季度", "#42" are labels, not amounts
-        if _NOT_MONEY_AFTER.match(s, end):
+        if _NOT_MONEY_AFTER.match(s, end) or _NOUN_AFTER.match(s, end):
             continue
         bare = (m, value)
+    if best is not None:
+        return best[1]
     if bare is None:
         return None
     m, value = bare

@@ -58,6 +58,7 @@ def case_from_slots(slots: Mapping[str, Any], policy: Policy, *, now: datetime) 
         losses.append(LossItem(LossKind.DIRECT, revenue, "revenue_lost"))
     if recovery is not None and recovery.amount >= 0:
         losses.append(LossItem(LossKind.RECOVERY_COST, recovery, "recovery_cost"))
+    losses.extend(other_loss_items(slots.get("other_losses"), policy.currency))
 
     third = slots.get("third_party")
     third_party = third if third in {t.value for t in ThirdParty} else None
@@ -103,6 +104,23 @@ def case_from_slots(slots: Mapping[str, Any], policy: Policy, *, now: datetime) 
     )
 
 
+def other_loss_items(value: Any, currency: str) -> list[LossItem]:
+    """The ``other_losses`` slot (``[{"kind", "amount", "currency"}]``) as loss items;
+    an unreadable entry is left out."""
+    items: list[LossItem] = []
+    for entry in value if isinstance(value, list) else ():
+        if not isinstance(entry, Mapping):
+            continue
+        money = slot_money(entry, currency)
+        try:
+            kind = LossKind(str(entry.get("kind")))
+        except ValueError:
+            continue
+        if money is not None and money.amount >= 0:
+            items.append(LossItem(kind, money, "other_losses"))
+    return items
+
+
 def slots_from_case(case: Case) -> dict[str, Any]:
     """Slots to resume a saved draft; facts the Case cannot hold are left unset.
 
@@ -139,6 +157,10 @@ def slots_from_case(case: Case) -> dict[str, Any]:
             slots["revenue_lost"] = item.amount.to_dict()
         elif item.kind == LossKind.RECOVERY_COST and "recovery_cost" not in slots:
             slots["recovery_cost"] = item.amount.to_dict()
+        elif item.description == "other_losses":
+            slots.setdefault("other_losses", []).append(
+                {"kind": item.kind.value, **item.amount.to_dict()}
+            )
     if case.monthly_fee is not None:
         slots["monthly_fee"] = case.monthly_fee.to_dict()
     if case.customers_affected:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import re
 
-from understanding.lexicons import COMPANY_SPLIT, EMAIL, NAME_PREFIX, PHONE_LOOSE, PHONE_STRICT
+from understanding.lexicons import (
+    COMPANY_SPLIT,
+    EMAIL,
+    NAME_PREFIX,
+    NO_ANSWER,
+    PHONE_LOOSE,
+    PHONE_STRICT,
+    YES_ANSWER,
+)
 from understanding.turn import Turn, entity_values
 
 
@@ -22,11 +30,29 @@ def find_contact(w: Turn) -> tuple[str | None, str | None]:
         m = PHONE_STRICT.search(rest)
         if m is None and (w.requested == "customer_contact" or w.intent == "give_contact"):
             m = PHONE_LOOSE.search(rest)
+        if m is None:
+            m = _named_phone(rest)
         phone = m.group(0).strip() if m else None
     if phone is not None:
         digits = re.sub(r"[^\d+]", "", phone)
         phone = digits if 7 <= len(digits.lstrip("+")) <= 15 else None
     return email, phone
+
+
+# A phone word just before a number makes it a phone number wherever it is said.
+_PHONE_WORD = re.compile(
+    r"(?:phone|tel|telephone|mobile|cell|call me|reach me|whatsapp|"
+    r"电话|電話|手机|手機|联系方式|聯繫方式)"
+    r"[^0-9+]{0,15}$",
+    re.IGNORECASE,
+)
+
+
+def _named_phone(text: str) -> re.Match[str] | None:
+    for m in PHONE_LOOSE.finditer(text):
+        if _PHONE_WORD.search(text[max(0, m.start() - 30) : m.start()]):
+            return m
+    return None
 
 
 def read_contact(w: Turn) -> None:
@@ -44,8 +70,11 @@ def read_contact(w: Turn) -> None:
 
 def read_name(w: Turn) -> None:
     """The answer to "your name?": the name and, after a comma or "from", the company."""
-    if w.requested != "customer_name" or w.intent in ("affirm", "deny"):
+    if w.requested != "customer_name":
         return
+    if w.intent in ("affirm", "deny") and (YES_ANSWER.match(w.text) or NO_ANSWER.fullmatch(w.text)):
+        return  # "yes" / "no" is no name; a name the classifier heard as yes or no is one
+
     text = EMAIL.sub(" ", w.text)
     text = PHONE_STRICT.sub(" ", text)
     text = NAME_PREFIX.sub("", text).strip()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from claims.categories import sub_type_for
-from understanding.amount_facts import count_slot_for, money_slot_for
+from understanding.amount_facts import OTHER_LOSS, add_other_loss, count_slot_for, money_slot_for
 from understanding.amounts import NegativeAmount, parse_count, parse_money
 from understanding.clauses import has
 from understanding.contact_facts import find_contact, read_contact
@@ -34,10 +34,17 @@ from understanding.timeparse import (
 )
 from understanding.turn import Turn, entity_values
 
+# "我刚才说错了" / "what I just said was wrong": the 刚才 is about the chat, not the incident.
+_MISSPOKE = re.compile(
+    r"(?:我|我们|我們)?(?:刚才|刚刚|剛才|剛剛|方才)(?:说|說|讲|講|写|寫|填|打)(?:错|錯)了?|"
+    r"\bwhat i (?:just )?(?:said|wrote|typed)\b|\bi just (?:said|wrote|typed)\b",
+    re.IGNORECASE,
+)
+
 
 def apply_correction(w: Turn) -> str | None:
     """Apply a correction to the one slot it is about; return "label → value"."""
-    text = w.text
+    text = _MISSPOKE.sub(" ", w.text)
     kept = NEGATED_PART.sub(" ", text)
     lang = w.language
 
@@ -72,6 +79,9 @@ def apply_correction(w: Turn) -> str | None:
         except NegativeAmount:
             w.problem("negative_amount")
             return None
+        if money is not None and money_slot.startswith(OTHER_LOSS):
+            add_other_loss(w, money_slot.removeprefix(OTHER_LOSS), money_value(money))
+            return note("other_losses")
         if money is not None:
             w.updates[money_slot] = money_value(money)
             return note(money_slot)
@@ -112,6 +122,20 @@ def apply_correction(w: Turn) -> str | None:
     return None
 
 
+def _negated_slot(w: Turn) -> str | None:
+    """The time slot whose day the customer takes back ("昨天晚上10点，不是前天" corrects the
+    time that was on 前天), whichever question is pending."""
+    for m in NEGATED_PART.finditer(w.text):
+        said = parse_datetime(m.group(0), w.now, w.zone)
+        if said is None:
+            continue
+        for slot in TIME_SLOTS:
+            old = slot_datetime(w.slots.get(slot), w.zone)
+            if old is not None and old.date() == said.date():
+                return slot
+    return None
+
+
 def _time_slot_for(w: Turn, text: str) -> str | None:
     if has(DETECT_WORDS, text):
         return "detected_at"
@@ -121,6 +145,9 @@ def _time_slot_for(w: Turn, text: str) -> str | None:
         return "ended_at"
     if has(START_WORDS, text):
         return "started_at"
+    negated_slot = _negated_slot(w)
+    if negated_slot is not None:
+        return negated_slot
     if w.requested in TIME_SLOTS:
         return w.requested
     if parse_datetime(text, w.now, w.zone) is None and correction_time(text, w.now, w.zone) is None:

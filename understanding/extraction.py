@@ -19,6 +19,7 @@ from typing import Any
 
 from claims.categories import classify
 from claims.policy import Policy
+from understanding.account_requests import account_request_meant
 from understanding.amount_facts import read_counts, read_money
 from understanding.clauses import has, is_junk
 from understanding.contact_facts import read_contact, read_name
@@ -76,6 +77,9 @@ def _extract(message: IncomingMessage, slots: Mapping[str, Any], policy: Policy)
     if (unheard_report or nothing_to_correct or heard_as_talk) and _plainly_an_incident(w):
         w.intent = "report_incident"
         unheard_report = True
+    if not account_request_meant(w.intent, w.text, w.slots, w.policy):
+        # "the export button fails": a report (or an answer), not the customer's request
+        w.intent = None if filled(w.slots.get("description")) else "report_incident"
     if _is_skip_intent(w.intent) and not unheard_report:
         _answer_requested_only(w)
         return w.result()
@@ -91,8 +95,10 @@ def _extract(message: IncomingMessage, slots: Mapping[str, Any], policy: Policy)
         has(CORRECTION_START, w.text) and w.intent != "report_incident"
     ):
         note = apply_correction(w)
-        return w.result(note)
-
+        if w.updates or w.problems or has(CORRECTION_START, w.text) or not w.requested:
+            return w.result(note)
+        # "孙立军", "企业版云主机" heard as a correction: nothing to correct, so an answer
+        w.intent = None
     _run_all(w, describing=_description(w))
     return w.result()
 

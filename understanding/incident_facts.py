@@ -13,12 +13,15 @@ from understanding.clauses import has, merged, negated
 from understanding.lexicons import (
     CONFIG_CHANGED,
     CONFIG_STRONG,
+    EMAIL,
     EVIDENCE_WORDS,
     FAILURE_WORDS,
     GENERIC_SYSTEMS,
     LEAK_WORDS,
     NO_ANSWER,
     NO_EVIDENCE,
+    PHONE_LOOSE,
+    PHONE_STRICT,
     QUESTION,
     THIRD_PARTY_WORDS,
     YES_ANSWER,
@@ -27,14 +30,34 @@ from understanding.nlu_lexicons import data_kinds, systems
 from understanding.slots import BOOL_SLOTS, NONE_MARKER, filled, to_category
 from understanding.turn import Turn, entity_values
 
+#: Questions whose answers are about the customer, never about the affected systems.
+_CONTACT_QUESTIONS = frozenset({"customer_name", "customer_contact"})
+
+
+def without_contacts(text: str) -> str:
+    """The text without its e-mail addresses and phone numbers and the few words before
+    them ("my email is", "call me on"): what is left may name systems."""
+    spans = [m.span() for pat in (EMAIL, PHONE_STRICT, PHONE_LOOSE) for m in pat.finditer(text)]
+    for a, b in sorted(spans, reverse=True):
+        text = text[: max(0, a - 25)] + " " + text[b:]
+    return text
+
 
 def read_systems(w: Turn) -> None:
-    """Affected systems: the entities, else the lexicon, else a short answer as it is."""
+    """Affected systems: the entities, else the lexicon, else a short answer as it is.
+
+    Contact details are no systems: "my email is ann@example.com" names no e-mail system.
+    """
+    if w.requested in _CONTACT_QUESTIONS or w.intent == "give_contact":
+        return
+    rest = without_contacts(w.text)
     found = [v.lower() for v in entity_values(w.message, "system")]
+    if rest != w.text:
+        found = [v for v in found if v in rest.lower()]
     if w.requested != "affected_systems" and "description" not in w.updates:
         found = [v for v in found if v.strip() not in GENERIC_SYSTEMS]
     if not found and (w.requested == "affected_systems" or "description" in w.updates):
-        found = [name for name, pat in systems() if pat.search(w.text)]
+        found = [name for name, pat in systems() if pat.search(rest)]
         if not found and w.requested == "affected_systems" and 0 < len(w.text) <= 40:
             found = [w.text.strip(" 。.!！")]
     if found:
@@ -97,8 +120,10 @@ def read_leak(w: Turn) -> None:
         w.updates["data_leaked"] = True
         if kinds:
             w.updates["leaked_data_kinds"] = merged(w.slots.get("leaked_data_kinds"), kinds)
-    elif leak_match is not None:
-        w.updates["data_leaked"] = False  # "没有泄露" / "no data was leaked", asked or not
+    elif leak_match is not None and (asked or w.slots.get("data_leaked") is not True):
+        # "没有泄露" / "no data was leaked"; a leak already told is not undone by a denial
+        # about something else ("API密钥也没有外泄") unless the leak question is asked
+        w.updates["data_leaked"] = False
     elif (
         w.requested == "leaked_data_kinds" and w.text and not w.strict and not has(QUESTION, w.text)
     ):

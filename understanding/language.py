@@ -26,8 +26,18 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebe
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 
 
+#: A button's payload ("/report_incident{\"category\": \"outage\"}"): our words, not the customer's.
+_PAYLOAD = re.compile(r"^\s*/\w+(?:\{.*\})?\s*$", re.DOTALL)
+
+
 def detect_language(text: str, default: str = "zh") -> str:
-    """Return "zh" or "en" by the share of Han characters among letters; ``default`` if none."""
+    """Return "zh" or "en" by the share of Han characters among letters; ``default`` if none.
+
+    A button payload says nothing about the customer's language: clicking a Chinese
+    button keeps the chat in Chinese, so it gives ``default``.
+    """
+    if _PAYLOAD.match(text):
+        return default
     han = len(_HAN.findall(text))
     words = len(_LATIN_WORD.findall(text))
     if han + words == 0:

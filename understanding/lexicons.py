@@ -13,15 +13,20 @@ from claims.case import EvidenceKind, ThirdParty
 
 ONGOING_WORDS = re.compile(
     r"还没恢复|還沒恢復|没有恢复|沒有恢復|尚未恢复|仍未恢复|还没好|還沒好|至今|到现在还|到現在還|"
+    r"(?:还|還|仍|尚|依然|仍然)?(?:没|沒|未)(?:有)?(?:修好|修复|修復|解决|解決|好转|好轉|恢复正常|恢復正常)|"
+    r"还是(?:打不开|打不開|用不了|登不上|进不去|進不去|不行|坏的|壞的)|还在(?:故障|报错|報錯)|"
     r"一直没|仍然|依然|还在宕|还是不能|还是无法|持续中|"
-    r"\bstill (?:down|out|broken|not|offline|unavailable|failing|ongoing|happening)|"
+    r"\bstill (?:down|out|broken|not|offline|unavailable|failing|ongoing|happening|"
+    r"isn'?t|doesn'?t|can'?t|won'?t|having|getting|erroring|dead|unusable)|"
     r"\bnot (?:yet )?(?:restored|fixed|resolved|back)\b|\bongoing\b|\bisn'?t (?:fixed|back)\b|"
     r"\bhasn'?t (?:been )?(?:restored|fixed|resolved|come back)\b",
     re.IGNORECASE,
 )
 END_WORDS = re.compile(
     r"恢复|恢復|结束|結束|修好|好了|正常了|解决|解決|修复了|到|until|till|\brestored|\bback\b|"
-    r"\bfixed|\bresolved|came back|\bended|\bfinished|recovered|working again",
+    r"\bfixed|\bresolved|came back|\bended|\bfinished|recovered|working again|"
+    r"\b(?:arriving|running|loading|online|up|normal|on time|fine|ok|okay)\s+again\b|"
+    r"back to normal",
     re.IGNORECASE,
 )
 DETECT_WORDS = re.compile(
@@ -51,18 +56,35 @@ RECOVERY_WORDS = re.compile(
     r"recover|\bfix|repair|consultant|overtime|contractor|clean-?up|remediation",
     re.IGNORECASE,
 )
+#: Losses that are neither revenue nor the cost of the repair, each a claims.LossKind value:
+#: the words of the clause decide ("we paid a forensic firm $8,000" is no lost revenue).
+LOSS_KIND_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        ("investigation", r"调查|調查|取证|取證|鉴定|鑑定|审计|審計|forensic|investigat|\baudit"),
+        ("regulatory_fine", r"罚款|罰款|罚金|罰金|处罚|處罰|\bfined\b|\bfines\b|"
+         r"\b(?:a|the|regulatory|gdpr)\s+fine\b|\bpenalt(?:y|ies)\b|\bregulator"),
+        ("refund", r"退款|退费|退費|退还|退還|退给|退給|\brefund|\breimburs|\bchargebacks?\b"),
+        ("legal", r"律师|律師|法律费|法律費|诉讼费|訴訟費|\blawyers?\b|\blegal\b|\battorneys?\b"),
+    )
+)  # fmt: skip
 MONTHLY_WORDS = re.compile(
     r"月费|月費|套餐|订阅|訂閱|每月|每个月|年费|subscription|monthly|per month|a month|plan\b",
     re.IGNORECASE,
 )
 CURRENCY_HINT = re.compile(
-    r"元|块|塊|万|萬|亿|億|[¥$€£]|\brmb\b|\bcny\b|\busd\b|\beur\b|\byuan\b|dollars?|euros?|"
+    r"元|块|塊|万|萬|亿|億|円|[¥$€£₹₩]|\b(?:rmb|cny|usd|eur|gbp|hkd|jpy|aud|cad|sgd|nzd|chf|inr|krw|twd|myr)\b|"
+    r"\byuan\b|dollars?|euros?|pounds?|\bquid\b|\bbucks\b|\byen\b|"
     r"\d\s*(?:k|m|mn|w)\b|thousand|million",
     re.IGNORECASE,
 )
+# "No loss" said as such; a bare "没"/"no" only as the whole answer ("没有", "none"): the
+# 没 of "没法正常卖货" says nothing about the amount.
 NO_LOSS = re.compile(
-    r"没有损失|沒有損失|无损失|無損失|没损失|没什么损失|没有|没|無|无|零|^\s*0\s*$|\bno loss|"
-    r"\bnothing\b|\bnone\b|\bno\b|\bzero\b|didn'?t lose|did not lose",
+    r"(?:没有|沒有|没|沒|无|無)(?:什么|什麼|任何|直接)?(?:金钱|金錢|经济|經濟)?(?:损失|損失)|"
+    r"没(?:有)?亏|沒(?:有)?虧|零损失|零損失|\bno (?:money |financial |real )?loss(?:es)?\b|"
+    r"didn'?t lose|did not lose|\bnothing lost\b|\blost nothing\b|"
+    r"^\s*(?:(?:没有|沒有|没|沒|無|无|零|0|no|nope|none|nothing|zero)\s*[,，.!。！~]*\s*)+$",
     re.IGNORECASE,
 )
 
@@ -155,6 +177,20 @@ NO_ANSWER = re.compile(
     r"neither of (?:them|those)|we didn'?t|didn'?t)"
     r"[\s,.!。，！~]*(?:都没有|都沒有|都没|nothing changed|we didn'?t change anything|"
     r"no third part(?:y|ies)|没有第三方|也没有|也沒有|neither)?[\s,.!。，！~]*",
+    re.IGNORECASE,
+)
+#: "Yes, that's correct" to "is this summary right?": a confirmation, although "correct"
+#: makes classifiers hear a correction.
+CONFIRMATION = re.compile(
+    r"^\s*(?:(?:yes|yeah|yep|yup|ok|okay|sure)\b[\s,.!]*)?"
+    r"(?:(?:that'?s|that is|it'?s|it is|this is|all|everything(?:'s| is)?|looks|sounds)\s+)?"
+    r"(?:(?:all|totally|exactly|completely|absolutely|perfectly)\s+)?"
+    r"(?:correct|right|accurate|good|fine|ok|okay|yes)\b"
+    r"(?:[\s,.!]*(?:please\s+)?"
+    r"(?:submit(?:\s+it)?|go ahead|file it|send it|confirm(?:ed)?|thanks?|thank you))*"
+    r"[\s,.!~]*$"
+    r"|^\s*(?:是的|是|对|對|对的|對的|没错|沒錯|正确|正確|确认|確認|没问题|沒問題|都对|都對|信息正确|資訊正確)"
+    r"[\s,，。!！~]*(?:(?:没错|沒錯|正确|正確|确认|確認|提交吧?|请提交|請提交|可以提交|谢谢|謝謝)[\s,，。!！~]*)*$",
     re.IGNORECASE,
 )
 YES_ANSWER = re.compile(

@@ -24,7 +24,8 @@ INTAKE_SLOTS: tuple[str, ...] = (
     "description", "category", "category_reason", "sub_type", "affected_systems",
     "started_at", "ended_at", "detected_at", "data_leaked", "leaked_data_kinds",
     "leaked_records", "revenue_lost", "recovery_cost", "monthly_fee", "orders_lost",
-    "people_idle", "customers_affected", "customer_config_changed", "third_party_involved",
+    "people_idle", "customers_affected", "other_losses", "customer_config_changed",
+    "third_party_involved",
     "third_party", "evidence_items", "customer_name", "customer_company", "customer_email",
     "customer_phone", "customer_contact", "release_version", "remedy_wanted", "sla_terms",
 )  # fmt: skip

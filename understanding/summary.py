@@ -12,6 +12,7 @@ from claims.case import (
     ThirdParty,
 )
 from claims.policy import Policy
+from understanding.case_slots import other_loss_items
 from understanding.slots import (
     MONEY_SLOTS,
     NONE_MARKER,
@@ -44,6 +45,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "revenue_lost": ("营收损失", "lost revenue"),
     "recovery_cost": ("修复费用", "recovery cost"),
     "monthly_fee": ("月费", "monthly fee"),
+    "other_losses": ("其他损失", "other losses"),
     "orders_lost": ("损失订单数", "lost orders"),
     "people_idle": ("停工人数", "idle staff"),
     "customers_affected": ("受影响客户数", "customers affected"),
@@ -97,6 +99,10 @@ def format_value(slot: str, value: Any, zone: tzinfo, language: str) -> str:
         return "yes" if value else "no"
     if isinstance(value, float) and value == int(value):
         return str(int(value))
+    if slot == "other_losses" and isinstance(value, list):
+        return ("、" if language == "zh" else ", ").join(
+            format_money(v) for v in value if isinstance(v, dict)
+        )
     if isinstance(value, list):
         return ("、" if language == "zh" else ", ").join(str(v) for v in value)
     return str(value)
@@ -217,12 +223,17 @@ def _facts(slots: Mapping[str, Any], policy: Policy, language: str) -> Facts:
     zone = zone_named(str(slots.get("timezone") or DEFAULT_TZ))
     yield "category", _category_name(slots, policy, language)
     systems = slots.get("affected_systems") or []
-    yield "affected_systems", _sep(language).join(str(s) for s in systems) or None
+    names = policy.system_names
+    shown = [names[s].get(language) if s in names else str(s) for s in systems]
+    yield "affected_systems", _sep(language).join(shown) or None
     yield from _time_facts(slots, zone, language)
     yield "data_leaked", _leak_text(slots, policy, language)
     for slot in MONEY_SLOTS:
         if filled(slots.get(slot)):
             yield slot, format_money(slots.get(slot))
+    for item in other_loss_items(slots.get("other_losses"), policy.currency):
+        name = policy.loss_names[item.kind].get(language)
+        yield "other_losses", f"{name} {format_money(item.amount.to_dict())}"
     for slot in ("customers_affected", "orders_lost", "people_idle"):
         yield slot, str(slot_count(slots.get(slot)) or "") or None
     yield from _liability_facts(slots, policy, zone, language)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from understanding.amounts import money_spans
 from understanding.clauses import has, time_clauses
 from understanding.lexicons import (
     CURRENCY_HINT,
@@ -23,6 +24,7 @@ from understanding.timeparse import (
     parse_datetime,
     parse_range,
     refine_time,
+    time_precision,
 )
 from understanding.turn import Turn
 
@@ -105,7 +107,19 @@ def _scan_times(w: Turn, text: str) -> _TimeFound:
         )
         if has_money and not (has(START_WORDS, clause) or has(END_WORDS, clause)):
             continue
+        precision = time_precision(clause, w.now, w.zone)
+        unasked_day = precision == "day" and w.requested not in TIME_SLOTS and _role(clause) is None
+        if precision == "vague" or unasked_day:
+            # "本月出现了一次中断", "今天一天没法卖货", "most of yesterday": no moment (a week's
+            # Monday or a day's midnight would be invented); the form asks for it
+            last, prev = None, None
+            continue
         start, end = parse_range(clause, w.now, w.zone)
+        if start is None and last is not None and not has(RANGE_WORDS, clause):
+            # "3 days ago, in the evening, around 8": a part of day with no moment of its
+            # own belongs to the day just said, and the clock after it to both
+            prev = (last[0], f"{last[1]} {clause}")
+            continue
         if start is None:
             start = _on_start_day(w, found, clause)
         if start is None:
@@ -132,9 +146,27 @@ def _scan_times(w: Turn, text: str) -> _TimeFound:
     return found
 
 
+# A range of durations ("3 to 5 hours after", "2-3天") is no range of clock times.
+_DURATION_RANGE = re.compile(
+    r"\b\d+(?:\.\d+)?\s*(?:to|-|–|~|or)\s*\d+(?:\.\d+)?\s*"
+    r"(?:hours?|hrs?|minutes?|mins?|days?|weeks?|months?)\b"
+    r"|\d+(?:\.\d+)?\s*(?:到|至|-|~|或)\s*\d+(?:\.\d+)?\s*(?:个)?(?:小时|小時|分钟|分鐘|天|周|週|个月|個月)",
+    re.IGNORECASE,
+)
+
+
+def _without_money(text: str) -> str:
+    """The text with its amounts and duration ranges blanked: "around 4,200 dollars" is not
+    four o'clock, and "3 to 5 hours late" is not 03:00-05:00."""
+    spans = money_spans(text) + [m.span() for m in _DURATION_RANGE.finditer(text)]
+    for a, b in spans:
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
+
+
 def read_times(w: Turn) -> None:
     """Start, detection and end times; future or reversed times become problems."""
-    found = _scan_times(w, w.text)
+    found = _scan_times(w, _without_money(w.text))
     ongoing = has(ONGOING_WORDS, w.text)
     if found.until_now:
         ongoing, found.end = True, None  # "到现在" / "until now"

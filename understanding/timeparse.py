@@ -186,6 +186,7 @@ class _Parts:
     guessed_hour: bool = False  # hour comes from the period word, not from the customer
     bare_day: bool = False  # a day of the month said without its month ("12号", "the 12th")
     impossible: bool = False  # a date was said that no calendar has ("2月30日", "0000年")
+    vague: bool = False  # only a week or a month was said ("本月", "last week"): no moment
 
     def empty(self) -> bool:
         return self.day is None and self.hour is None and self.ago is None
@@ -543,6 +544,7 @@ def _take_week_or_month(s: str, p: _Parts, today: date) -> str:
     if not m:
         return s
     back = _MONTHS_BACK.get(m.group("rel"), 0)
+    p.vague = True
     if m.group("week"):
         p.day = today - timedelta(days=today.weekday() + 7 * back)
     else:
@@ -771,6 +773,31 @@ def parse_datetime(
     return _resolve(p, local, base_day=day)
 
 
+def _days_ago_as_day(p: _Parts, now: datetime) -> _Parts:
+    """ "Two days ago" without a clock time names a day, which a clock clause can sharpen
+    ("two days ago, at about 9 in the morning" is 09:00 that day, not the chat's clock)."""
+    if p.ago is None or (p.hour is not None and not p.guessed_hour) or p.ago < timedelta(days=1):
+        return p
+    then = _before(now, p.ago)
+    return p if then is None else replace(p, day=then.date(), ago=None)
+
+
+def time_precision(text: str, now: datetime, tz: str | tzinfo = DEFAULT_TZ) -> str:
+    """How precisely ``text`` names a moment: "clock" (a clock time, a part of day or a few
+    hours ago), "day" (a day without its time), "vague" (only a week or a month: "本月",
+    "last week"), or "none".
+
+    A day alone stands for midnight and a week for its Monday: the callers store such a
+    moment only when the customer answers a time question, and never a vague one.
+    """
+    p = _extract(text, _local_now(now, _zone(tz)))
+    if p.empty():
+        return "none"
+    if p.hour is not None or (p.ago is not None and p.ago < timedelta(days=1)):
+        return "clock"
+    return "vague" if p.vague else "day"
+
+
 def refine_time(
     context: str, clause: str, now: datetime, tz: str | tzinfo = DEFAULT_TZ
 ) -> datetime | None:
@@ -784,7 +811,7 @@ def refine_time(
     time (its own day, another part of day) or none at all.
     """
     local = _local_now(now, _zone(tz))
-    ctx = _extract(context, local)
+    ctx = _days_ago_as_day(_extract(context, local), local)
     if ctx.empty() or ctx.ago is not None or (ctx.hour is not None and not ctx.guessed_hour):
         return None
     clock = _extract(clause, local)

@@ -58,8 +58,9 @@ CLEARED = (
     "description", "category", "category_reason", "sub_type", "affected_systems",
     "started_at", "ended_at", "detected_at", "data_leaked", "leaked_data_kinds",
     "leaked_records", "revenue_lost", "recovery_cost", "monthly_fee", "orders_lost",
-    "people_idle", "customers_affected", "customer_config_changed", "third_party_involved",
-    "third_party", "evidence_items", "release_version", "remedy_wanted", "sla_terms",
+    "people_idle", "customers_affected", "other_losses", "customer_config_changed",
+    "third_party_involved", "third_party", "evidence_items", "release_version",
+    "remedy_wanted", "sla_terms",
 )  # fmt: skip
 RESET = [SlotSet(name, None) for name in CLEARED] + [
     SlotSet("intake_active", False), SlotSet("awaiting_confirmation", False),
@@ -117,7 +118,7 @@ def test_summary_en(domain: DomainDict, dispatcher: CollectingDispatcher) -> Non
     assert messages[0]["response"] == "utter_claim_summary"
     lines = messages[0]["summary"].split("\n")
     assert lines[1:] == [
-        "affected systems: payment",
+        "affected systems: payment system",
         "start time: 2026-11-20 09:00",
         "restore time: 2026-11-20 13:00 (down for 4 h)",
         "lost revenue: 2,000 CNY",
@@ -135,7 +136,7 @@ def test_summary_zh(domain: DomainDict, dispatcher: CollectingDispatcher) -> Non
     ]
     summary = said(dispatcher)[0]["summary"].split("\n")
     assert summary[1:] == [
-        "受影响系统：crm",
+        "受影响系统：CRM 系统",
         "开始时间：2026-11-20 09:00",
         "恢复时间：2026-11-20 13:00（停机 4小时）",
         "数据泄露：是，约 2000 条（手机号、身份证号）",
