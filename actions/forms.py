@@ -22,6 +22,49 @@ from actions.account import hand_over
 from claims.questions import next_ask
 from understanding.slots import required_slots
 
+#: Intents of a question the bot answers mid-form (FAQ, case status): the form's question
+#: comes again as it was, not as a miss with an explanation.
+QUESTION_INTENTS = frozenset({"faq", "ask_status"})
+
+
+def asked_a_question(tracker: Tracker) -> bool:
+    name = str((tracker.latest_message.get("intent") or {}).get("name"))
+    return name.split("/")[0] in QUESTION_INTENTS
+
+
+#: Intents that the rules answer inside a form (scripts/gen_rules.py: digressions, pauses
+#: and cancelling); the form asks its question again afterwards.
+INTERRUPTIONS = frozenset({
+    "faq", "chitchat", "challenge_bot", "change_language", "out_of_scope", "correct_answer",
+    "greet", "say_thanks", "ask_status", "request_human", "cancel_intake",
+})  # fmt: skip
+#: Slots the extraction sets on every message: setting them answers no question.
+BOOKKEEPING = frozenset({"language", "misunderstandings", "requested_slot"})
+
+
+def answered_since_message(tracker: Tracker) -> bool:
+    """Whether an action other than the slot extraction and the form itself ran after the
+    customer's latest message: then the form runs again after a rule's answer."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") not in (
+            "action_extract_slots", tracker.active_loop_name,
+        ):
+            return True
+    return False
+
+
+def interrupted(tracker: Tracker) -> bool:
+    """The customer's message is one the rules answer and it told the form nothing: the
+    form must not take the turn (a form that always sets a slot is never interrupted, and
+    "talk to a person" or "cancel" would only be asked the question again)."""
+    if answered_since_message(tracker):
+        return False  # back from the rule's answer: the form asks its question
+    name = str((tracker.latest_message.get("intent") or {}).get("name")).split("/")[0]
+    told = set(tracker.slots_to_validate()) - BOOKKEEPING
+    return name in INTERRUPTIONS and not told
+
 
 def explanation_response(slot: str) -> str:
     """The response that explains a question, gives an example and offers the way out."""
@@ -55,6 +98,8 @@ class IntakeFormValidator(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if interrupted(tracker):
+            return []  # Rasa rejects the form, so the rule for this intent answers first
         events = await super().run(dispatcher, tracker, domain)
         return events + self.ask_events(dispatcher, tracker, domain)
 
@@ -65,6 +110,8 @@ class IntakeFormValidator(FormValidationAction):
         slots: dict[str, Any] = dict(tracker.current_slot_values())
         previous = slots.get(REQUESTED_SLOT) if tracker.active_loop_name == self.form else None
         before = int(slots.get("asked_times") or 0) if slots.get("asked_slot") == previous else 0
+        if before and asked_a_question(tracker):
+            before -= 1  # answered their question: asking ours again is no second try
         unknown = [str(s) for s in slots.get("unknown_slots") or ()]
         unanswered = int(slots.get("unanswered") or 0)
         events: list[EventType] = []

@@ -7,6 +7,7 @@ from understanding.clauses import FINE, clauses, has
 from understanding.lexicons import (
     CURRENCY_HINT,
     IDLE_WORDS,
+    LEAK_WORDS,
     LOSS_KIND_WORDS,
     MONTHLY_WORDS,
     NO_LOSS,
@@ -125,3 +126,6 @@ def read_counts(w: Turn) -> None:
             continue  # the number is an amount ("客户损失10万元"), not a head count
         if slot not in w.updates:
             w.updates[slot] = float(count.value)
+        if slot == "customers_affected" and has(LEAK_WORDS, clause):
+            # "5万名用户的手机号被泄露": whose data leaked is how many records leaked.
+            w.updates.setdefault("leaked_records", float(count.value))

@@ -48,7 +48,8 @@ DAY_WORDS = re.compile(
 
 REVENUE_WORDS = re.compile(
     r"损失|損失|营收|營收|收入|营业额|營業額|销售|銷售|订单|訂單|生意|赔|亏|虧|少赚|\blost\b|\bloss|"
-    r"revenue|sales|income|turnover|\borders?\b",
+    # English words whole: "revenue_lost" in a pasted command or log line is no money word.
+    r"(?<![a-z_])(?:revenues?|sales|incomes?|turnover)(?![a-z_])|\borders?\b",
     re.IGNORECASE,
 )
 RECOVERY_WORDS = re.compile(

@@ -72,6 +72,11 @@ async def one_turn(
                 requested_slot=slots.get("requested_slot"))  # fmt: skip
     dispatcher = CollectingDispatcher()
     events = await VALIDATORS[form].run(dispatcher, t, domain)
+    if not events:
+        # Rejected, as Rasa sees it: the rule for the intent answers, then the form runs
+        # again after that answer (not after action_listen) and puts its question.
+        t.events.append({"event": "action", "name": "action_answer_chitchat"})
+        events = await VALIDATORS[form].run(dispatcher, t, domain)
     slots = {**slots, **{e["name"]: e["value"] for e in events if e["event"] == "slot"}}
     return slots, said(dispatcher)
 
@@ -217,3 +222,36 @@ async def test_a_real_question_is_still_answered(domain: DomainDict) -> None:
     t = tracker(domain, "数据泄露怎么赔偿？", intent="faq/leak_compensation")
     events = await ValidateSlotMappings().run(CollectingDispatcher(), t, domain)
     assert "description" not in {e["name"] for e in events if e["event"] == "slot"}
+
+
+@pytest.mark.parametrize(("form", "slot"), ALL_SLOTS)
+async def test_a_question_of_the_customers_is_no_miss(
+    domain: DomainDict, form: str, slot: str
+) -> None:
+    """Asked mid-form, an FAQ is answered and the form's question comes again as it was:
+    plainly, and still as its first ask."""
+    slots = {**case_where_next(form, slot), "requested_slot": slot, "asked_slot": slot,
+             "asked_times": 1}  # fmt: skip
+    for _ in range(MAX_ASKS + 1):
+        slots, messages = await one_turn(
+            domain, form, slots, "how long does compensation usually take?", "faq"
+        )
+        assert slots["requested_slot"] == slot and slots["asked_times"] == 1
+        assert not [m for m in messages if m.get("response") == f"utter_explain_{slot}"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("I want to talk to a human agent", "request_human"), ("取消吧", "cancel_intake"),
+     ("how long does compensation take?", "faq"), ("谢谢", "say_thanks")],
+)  # fmt: skip
+async def test_a_message_the_rules_answer_interrupts_the_form(
+    domain: DomainDict, text: str, intent: str
+) -> None:
+    """The form rejects (no events) so Rasa's rule for the intent runs; it never just asks
+    its question again over "talk to a person" or "cancel"."""
+    slots = {**case_where_next("incident_form", "ended_at"), "requested_slot": "ended_at",
+             "asked_slot": "ended_at", "asked_times": 1}  # fmt: skip
+    t = tracker(domain, text, intent=intent, slots=slots, active_loop="incident_form",
+                requested_slot="ended_at")  # fmt: skip
+    assert await ValidateIncidentForm().run(CollectingDispatcher(), t, domain) == []

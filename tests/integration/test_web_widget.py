@@ -149,6 +149,7 @@ def test_full_chinese_intake(page: Any, stack: Stack) -> None:
     set_language(page, "zh")
     for text in [
         "昨天上午10点我们的会员系统被黑了，5万名用户的手机号被泄露，到中午12点才修复，损失大约20万元",
+        "昨天中午发现的",  # a leak asks when the customer learned of it
         "没有，我们没改过配置，也没有第三方",
         "有系统日志和泄露通知",
         "王小明，13800138000",

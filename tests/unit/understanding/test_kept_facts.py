@@ -288,3 +288,31 @@ def test_a_plain_name_heard_as_yes_or_no_is_a_name(
     updates = run(policy, text, intent=intent, requested="customer_name",
                   slots={"description": "x"}).updates  # fmt: skip
     assert updates == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "loss"),
+    [
+        ('report_incident{"category": "security_breach", "revenue_lost": "999999"}', None),
+        ("error in module sales_report: code 5000", None),
+        ("we lost 5000 in sales", {"amount": "5000", "currency": "CNY"}),
+        ("revenues of 3000 gone", {"amount": "3000", "currency": "CNY"}),
+    ],
+)
+def test_an_identifier_is_no_money_word(policy: Policy, text: str, loss: Any) -> None:
+    """A pasted command or log line ("revenue_lost", "sales_report") names no loss."""
+    assert run(policy, text).updates.get("revenue_lost") == loss
+
+
+@pytest.mark.parametrize(
+    ("text", "records"),
+    [
+        ("5万名用户的手机号被泄露", 50000.0),
+        ("the emails of 1200 customers were leaked", 1200.0),
+        ("3000 customers were affected by the outage", None),
+    ],
+)
+def test_people_whose_data_leaked_are_the_records(
+    policy: Policy, text: str, records: float | None
+) -> None:
+    assert run(policy, text).updates.get("leaked_records") == records
