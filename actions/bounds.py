@@ -43,7 +43,7 @@ def offending_slot(case: Case | None, error: ClaimsValidationError) -> str | Non
         if case is None or index >= len(case.losses):
             return None
         slot = case.losses[index].description
-        return slot if slot in MONEY_SLOTS else None
+        return slot if slot in (*MONEY_SLOTS, "other_losses") else None
     return _FIELD_SLOTS.get(error.field)
 
 
@@ -55,7 +55,7 @@ def invalid_fact(
     if slot is None:
         return None
     response = (
-        "utter_claim_amount_out_of_bounds" if slot in MONEY_SLOTS
+        "utter_claim_amount_out_of_bounds" if slot in (*MONEY_SLOTS, "other_losses")
         else "utter_claim_fact_out_of_bounds"
     )  # fmt: skip
     return slot, response, {"field": slot_label(slot, language)}

@@ -23,7 +23,7 @@ from claims.questions import next_ask
 from understanding.slots import required_slots
 
 #: Intents of a question the bot answers mid-form (FAQ, case status): the form's question
-#: comes again as it was, not as a miss with an explanation.
+#: comes again as it was, not with "sorry, I didn't catch that" and an explanation.
 QUESTION_INTENTS = frozenset({"faq", "ask_status"})
 
 
@@ -110,8 +110,6 @@ class IntakeFormValidator(FormValidationAction):
         slots: dict[str, Any] = dict(tracker.current_slot_values())
         previous = slots.get(REQUESTED_SLOT) if tracker.active_loop_name == self.form else None
         before = int(slots.get("asked_times") or 0) if slots.get("asked_slot") == previous else 0
-        if before and asked_a_question(tracker):
-            before -= 1  # answered their question: asking ours again is no second try
         unknown = [str(s) for s in slots.get("unknown_slots") or ()]
         unanswered = int(slots.get("unanswered") or 0)
         events: list[EventType] = []
@@ -134,7 +132,10 @@ class IntakeFormValidator(FormValidationAction):
             unanswered += 1
             events += [SlotSet("unknown_slots", list(unknown)), SlotSet("unanswered", unanswered)]
             previous, before = None, 0
-        if ask.step == "explain" and explanation_response(slot) in domain.get("responses", {}):
+        # After answering the customer's own question, ours comes again plainly (it still
+        # counts: an answer always heard as a question must not loop).
+        explain = ask.step == "explain" and not asked_a_question(tracker)
+        if explain and explanation_response(slot) in domain.get("responses", {}):
             dispatcher.utter_message(response=explanation_response(slot))
         return [
             *events, SlotSet("asked_slot", slot), SlotSet("asked_times", ask.times),

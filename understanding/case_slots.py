@@ -38,7 +38,9 @@ def case_from_slots(slots: Mapping[str, Any], policy: Policy, *, now: datetime) 
     revenue = slot_money(slots.get("revenue_lost"), policy.currency)
     recovery = slot_money(slots.get("recovery_cost"), policy.currency)
     fee = slot_money(slots.get("monthly_fee"), policy.currency)
-    currency = next((m.currency for m in (revenue, recovery, fee) if m), policy.currency)
+    others = other_loss_items(slots.get("other_losses"), policy.currency)
+    told = (revenue, recovery, fee, *(item.amount for item in others))
+    currency = next((m.currency for m in told if m), policy.currency)
 
     timeline: list[TimelineEntry] = []
     ended = slots.get("ended_at")
@@ -58,7 +60,7 @@ def case_from_slots(slots: Mapping[str, Any], policy: Policy, *, now: datetime) 
         losses.append(LossItem(LossKind.DIRECT, revenue, "revenue_lost"))
     if recovery is not None and recovery.amount >= 0:
         losses.append(LossItem(LossKind.RECOVERY_COST, recovery, "recovery_cost"))
-    losses.extend(other_loss_items(slots.get("other_losses"), policy.currency))
+    losses.extend(others)
 
     third = slots.get("third_party")
     third_party = third if third in {t.value for t in ThirdParty} else None

@@ -316,3 +316,15 @@ def test_people_whose_data_leaked_are_the_records(
     policy: Policy, text: str, records: float | None
 ) -> None:
     assert run(policy, text).updates.get("leaked_records") == records
+
+
+def test_a_case_told_only_in_another_currency_is_in_that_currency(policy: Policy) -> None:
+    """A refund in USD with no other amount: the case is in USD, not the default CNY (a
+    case with mixed currencies is refused by claims.validation and asked again)."""
+    slots = {"category": "functional_defect", "description": "export broken",
+             "other_losses": [{"kind": "refund", "amount": "1680", "currency": "USD"}]}  # fmt: skip
+    case = case_from_slots(slots, policy, now=NOW)
+    assert case.currency == "USD"
+    assert [(i.kind, i.amount) for i in case.losses] == [
+        (LossKind.REFUND, Money(Decimal("1680"), "USD"))
+    ]
