@@ -27,9 +27,13 @@ from understanding.slots import required_slots
 QUESTION_INTENTS = frozenset({"faq", "ask_status"})
 
 
+def intent_of(tracker: Tracker) -> str:
+    """The latest message's intent without a retrieval topic (``faq/x`` is ``faq``)."""
+    return str((tracker.latest_message.get("intent") or {}).get("name")).split("/")[0]
+
+
 def asked_a_question(tracker: Tracker) -> bool:
-    name = str((tracker.latest_message.get("intent") or {}).get("name"))
-    return name.split("/")[0] in QUESTION_INTENTS
+    return intent_of(tracker) in QUESTION_INTENTS
 
 
 #: Intents that the rules answer inside a form (scripts/gen_rules.py: digressions, pauses
@@ -61,9 +65,8 @@ def interrupted(tracker: Tracker) -> bool:
     "talk to a person" or "cancel" would only be asked the question again)."""
     if answered_since_message(tracker):
         return False  # back from the rule's answer: the form asks its question
-    name = str((tracker.latest_message.get("intent") or {}).get("name")).split("/")[0]
     told = set(tracker.slots_to_validate()) - BOOKKEEPING
-    return name in INTERRUPTIONS and not told
+    return intent_of(tracker) in INTERRUPTIONS and not told
 
 
 def explanation_response(slot: str) -> str:

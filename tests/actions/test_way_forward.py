@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.faq import ActionAnswerChitchat, ActionAnswerFaq
 from actions.forms import (
+    INTERRUPTIONS,
     IntakeFormValidator,
     ValidateContactForm,
     ValidateEvidenceForm,
@@ -33,6 +34,7 @@ from claims.questions import (
     fits,
     still_needed,
 )
+from scripts.gen_rules import DIGRESSIONS, PAUSES
 
 from .conftest import D20, said, tracker
 
@@ -257,3 +259,7 @@ async def test_a_message_the_rules_answer_interrupts_the_form(
     t = tracker(domain, text, intent=intent, slots=slots, active_loop="incident_form",
                 requested_slot="ended_at")  # fmt: skip
     assert await ValidateIncidentForm().run(CollectingDispatcher(), t, domain) == []
+
+
+def test_the_interruptions_are_the_intents_the_rules_answer_in_a_form() -> None:
+    assert set(DIGRESSIONS) | set(PAUSES) | {"cancel_intake"} == INTERRUPTIONS
