@@ -45,7 +45,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts.simulate import CATEGORIES, TZ, BotState, state_from_tracker  # noqa: E402
+from scripts import simulate  # noqa: E402
+from scripts.simulate import CATEGORIES, TZ, Answer, BotState, state_from_tracker  # noqa: E402
 
 PERSONAS = ROOT / "tests" / "personas"
 REPORTS = ROOT / "reports"
@@ -188,15 +189,6 @@ def load_personas(half: str, languages: Iterable[str]) -> list[Persona]:
 
 
 # --------------------------------------------------------------------------- answering
-
-
-@dataclass(frozen=True)
-class Answer:
-    """One customer message; ``payload`` is set when it is a button click."""
-
-    text: str
-    source: str  # opening, fact:<key>, dont_know, unknown, confirm, mid_question, ...
-    payload: str | None = None
 
 
 @dataclass
@@ -472,32 +464,12 @@ def observe_packet(packet: Mapping[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- running
 
 
-class Target:
-    """The stack under test: the gateway for chat and the staff API, Rasa for the tracker."""
+class Target(simulate.Target):
+    """The stack under test; the case is read through the staff API, as an agent sees it."""
 
     def __init__(self, gateway_url: str, rasa_url: str, token: str, staff_token: str) -> None:
-        self.gateway_url = gateway_url.rstrip("/")
-        self.rasa_url = rasa_url.rstrip("/")
-        self.token = token
+        super().__init__(gateway_url, rasa_url, token, database_url="")
         self.staff_token = staff_token
-        self.client = httpx.Client(timeout=120)
-
-    def say(self, session: str, answer: Answer) -> list[dict[str, Any]]:
-        """Send one message (or button click) through the web chat, as the widget does."""
-        body: dict[str, Any] = {"text": answer.text}
-        if answer.payload:
-            body["payload"] = answer.payload
-        response = self.client.post(f"{self.gateway_url}/chat/{session}/messages", json=body)
-        if response.status_code >= 500:
-            response.raise_for_status()
-        return list(response.json().get("messages") or [])
-
-    def tracker(self, session: str) -> dict[str, Any]:
-        """Rasa's tracker of the web chat session: what the bot is waiting for."""
-        response = self.client.get(f"{self.rasa_url}/conversations/web:{session}/tracker",
-                                   params={"token": self.token})
-        response.raise_for_status()
-        return dict(response.json())
 
     def case(self, reference: str) -> dict[str, Any] | None:
         """The case packet from the staff API, as an agent would see it; None if absent."""
