@@ -126,14 +126,38 @@ def read_category(w: Turn, *, describing: bool) -> None:
     w.updates["category_reason"] = reason_text(result.reasons, w.language, chosen=False)
 
 
+def kinds_named(text: str) -> tuple[list[str], list[str]]:
+    """The personal-data kinds a text names and those it denies ("we don't collect phone
+    numbers", "no addresses after all"); the longest phrase wins ("email addresses" is no
+    address)."""
+    spans = sorted(
+        ((m.start(), m.end(), code) for code, pat in data_kinds() for m in pat.finditer(text)),
+        key=lambda s: (s[0] - s[1], s[0]),
+    )
+    taken: list[tuple[int, int]] = []
+    said: list[tuple[int, str]] = []
+    denied: list[str] = []
+    for start, end, code in spans:
+        if any(start < b and a < end for a, b in taken):
+            continue
+        taken.append((start, end))
+        if negated(text, start):
+            denied.append(code)
+        else:
+            said.append((start, code))
+    named = list(dict.fromkeys(code for _, code in sorted(said)))
+    return named, [c for c in dict.fromkeys(denied) if c not in named]
+
+
 def read_leak(w: Turn) -> None:
     """Whether data leaked and which personal-data kinds."""
-    kinds = [k.lower() for k in entity_values(w.message, "data_kind")]
+    named, denied = kinds_named(w.text)
+    kinds = [k.lower() for k in entity_values(w.message, "data_kind") if k.lower() not in denied]
     leak_match = LEAK_WORDS.search(w.text)
     leak_said = leak_match is not None and not negated(w.text, leak_match.start())
     asked = w.requested in ("data_leaked", "leaked_data_kinds")
     if leak_said or asked or kinds:
-        kinds += [k for k, pat in data_kinds() if pat.search(w.text) and k not in kinds]
+        kinds += [k for k in named if k not in kinds]
     if kinds or leak_said:
         w.updates["data_leaked"] = True
         if kinds:

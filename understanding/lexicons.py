@@ -26,11 +26,21 @@ ONGOING_WORDS = re.compile(
     r"\b(?:hasn'?t|haven'?t) (?:been )?(?:restored|fixed|resolved|come back)\b",
     re.IGNORECASE,
 )
+#: "Not yet" to "when was it restored / the leak stopped?": still going on.
+NOT_YET = re.compile(
+    r"^\W*(?:no[\s,.]*)?(?:not\s+yet|still\s+open|still\s+not|nope,?\s+not\s+yet)\b"
+    r"|^\W*(?:还|還)?(?:没有|沒有|没|沒)(?:呢|啊|吧)?\W*$|^\W*(?:还|還)(?:没有|沒有|没|沒)|^\W*尚未",
+    re.IGNORECASE,
+)
 END_WORDS = re.compile(
     r"恢复|恢復|结束|結束|修好|好了|正常了|解决|解決|修复了|到|until|till|\brestored|\bback\b|"
     r"\bfixed|\bresolved|came back|\bended|\bfinished|recovered|working again|"
     r"\b(?:arriving|running|loading|online|up|normal|on time|fine|ok|okay)\s+again\b|"
-    r"back to normal",
+    r"back to normal|"
+    # a leak ends when it is stopped
+    r"\blocked (?:it |the \w+ |everything )?down\b|\bpatched\b|\bclosed (?:it|the|off)\b|"
+    r"\brevoked\b|"
+    r"\bsecured\b|堵住|堵上|封堵|关闭了|關閉了|修补|修補",
     re.IGNORECASE,
 )
 DETECT_WORDS = re.compile(
@@ -233,7 +243,8 @@ CORRECTION_START = re.compile(
 #: Words that say the message corrects something said before, anywhere near its start
 #: ("Sorry, I had that wrong", "Hang on, I mixed up my days", "哦我记错了").
 CORRECTION_WORDS = re.compile(
-    r"\bcorrection\b|\bi (?:had|got) (?:that|it|this) wrong\b|\bi mixed (?:it |them |that )?up\b"
+    r"\bcorrection\b|\bafter all\b|\bon second thought\b|\bi (?:had|got) (?:that|it|this) wrong\b"
+    r"|\bi mixed (?:it |them |that )?up\b"
     r"|\bmixed up my\b|\bscratch that\b|\bi was wrong\b|\bmy mistake\b|\bi misspoke\b"
     r"|\b(?:sorry,?\s+)?i meant\b|\bnot what i (?:said|meant)\b|\bi said .{0,20} but\b"
     r"|记错|記錯|说错|說錯|搞错|搞錯|弄错|弄錯|写错|寫錯|更正|纠正|糾正|不对|不對|刚才说的不|其实是|其實是",

@@ -22,7 +22,8 @@ _LEADING_NO = re.compile(
     r"|never|none|nothing|neither|nobody|no\s+one|not\s+(?:me|us|really)"
     r"|(?:i\s+)?(?:really\s+)?don'?t\s+think|not\s+as\s+far\s+as\s+i\s+(?:know|can\s+tell)"
     r"|not\s+that\s+i'?m\s+aware(?:\s+of)?|absolutely\s+not|definitely\s+not|of\s+course\s+not)\b"
-    r"|" + _LEAD + r"(?:没有|沒有|没|沒|不是|不|无|無|否|并没有|並沒有|从来没有|從來沒有|好像没|应该没|應該沒)",
+    r"|" + _LEAD
+    + r"(?:没有|沒有|没|沒|不是|不|无|無|否|并没有|並沒有|从来没有|從來沒有|好像没|应该没|應該沒)",
     re.IGNORECASE,
 )
 _LEADING_YES = re.compile(

@@ -13,6 +13,7 @@ from understanding.lexicons import (
     DAY_WORDS,
     DETECT_WORDS,
     END_WORDS,
+    NOT_YET,
     ONGOING_WORDS,
     RANGE_WORDS,
     RECOVERY_WORDS,
@@ -28,8 +29,9 @@ from understanding.timeparse import (
 )
 from understanding.turn import Turn
 
-
-_MERIDIEM = re.compile(r"\b(?:a\.?m|p\.?m)\b|\d\s*(?:am|pm)\b|上午|下午|早上|晚上|凌晨|中午|傍晚", re.I)
+_MERIDIEM = re.compile(
+    r"\b(?:a\.?m|p\.?m)\b|\d\s*(?:am|pm)\b|上午|下午|早上|晚上|凌晨|中午|傍晚", re.IGNORECASE
+)
 #: "..., so I suppose it was then", "so let's say 6", "所以应该是那时候": the customer's own
 #: conclusion among several moments told.
 _CONCLUSION = re.compile(
@@ -266,7 +268,7 @@ def read_times(w: Turn) -> None:
         found.detected = None
     if _incidental(w, "ended_at"):
         found.end = None
-    ongoing = has(ONGOING_WORDS, w.text)
+    ongoing = has(ONGOING_WORDS, w.text) or (w.requested == "ended_at" and has(NOT_YET, w.text))
     if found.until_now:
         ongoing, found.end = True, None  # "到现在" / "until now"
     if found.hint and not filled(w.slots.get("started_at")) and found.start is None:

@@ -81,7 +81,7 @@ LONG_EN2 = (
                 "category_reason": "提到“泄露”、提到“身份证”",
                 "leaked_records": 2000.0,
                 "data_leaked": True,
-                "leaked_data_kinds": ["phone_number", "id_number"],
+                "leaked_data_kinds": ["id_number", "phone_number"],
             },
         ),
         (
@@ -238,8 +238,8 @@ def test_part_of_today_said_while_it_lasts(
         ("no loss really", "give_amount", "revenue_lost", {"revenue_lost": cny("0")}, ()),
         ("-500元", "give_amount", "revenue_lost", {}, ("negative_amount",)),
         ("不知道", "give_amount", "revenue_lost", {}, ("invalid_amount",)),
-        ("修复花了3000元", "give_amount", "revenue_lost", {"recovery_cost": cny("3000")},
-         ("invalid_amount",)),
+        # a recovery cost answers the loss question: no "I couldn't read that amount"
+        ("修复花了3000元", "give_amount", "revenue_lost", {"recovery_cost": cny("3000")}, ()),
         ("我们的月费是2000元", "give_amount", None, {"monthly_fee": cny("2000")}, ()),
         ("十来万", "give_amount", "revenue_lost", {"revenue_lost": cny("100000")}, ()),
         ("two hundred thousand yuan", "give_amount", "revenue_lost",
