@@ -63,7 +63,12 @@ def create_app(
     settings = settings or get_settings()
     database = open_database(db_settings or DbSettings())
     names = Names(load_policy())
-    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    secret = settings.gateway_rasa_secret
+    rasa = RasaClient(
+        settings.rasa_url,
+        settings.rasa_timeout_seconds,
+        secret.get_secret_value() if secret else "",
+    )
     hub = build_hub(settings, database, rasa)
     staff = StaffService(database.sessions, database.evidence, names, Notifier(hub))
     watcher = HandoffWatcher(staff, settings.handoff_timeout_seconds, announcer_of(settings))

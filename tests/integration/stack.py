@@ -20,6 +20,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "current.tar.gz"
 LOGS = ROOT / "test-artifacts" / "logs"
+#: Rasa's only customer channel (channels/gateway.py) and the header carrying its secret.
+RASA_WEBHOOK = "/webhooks/gateway/webhook"
+SECRET_HEADER = "X-Gateway-Secret"
 
 
 def free_port() -> int:
@@ -36,6 +39,9 @@ class Stack:
     gateway_port: int = field(default_factory=free_port)
     rasa_token: str = field(default_factory=lambda: secrets.token_hex(16))
     staff_token: str = field(default_factory=lambda: secrets.token_hex(16))
+    gateway_secret: str = field(default_factory=lambda: secrets.token_hex(16))
+    action_token: str = field(default_factory=lambda: secrets.token_hex(16))
+    session_key: str = field(default_factory=lambda: secrets.token_hex(32))
     extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
@@ -56,6 +62,9 @@ class Stack:
         env.update(
             RASA_TOKEN=self.rasa_token,
             STAFF_API_TOKEN=self.staff_token,
+            GATEWAY_RASA_SECRET=self.gateway_secret,
+            ACTION_SERVER_TOKEN=self.action_token,
+            SESSION_HMAC_KEY=self.session_key,
             RASA_PORT=str(self.rasa_port),
             ACTIONS_PORT=str(self.actions_port),
             GATEWAY_PORT=str(self.gateway_port),
@@ -80,7 +89,7 @@ class Stack:
                 "--credentials", str(ROOT / "credentials.yml"),
             ],
             "actions": [
-                str(ROOT / ".venv/bin/python"), "-m", "rasa_sdk", "--actions", "actions",
+                str(ROOT / ".venv/bin/python"), "-m", "actions.server", "--actions", "actions",
                 "--port", str(self.actions_port),
             ],
             "gateway": [str(ROOT / ".venv/bin/python"), "-m", "bot"],
@@ -157,6 +166,18 @@ class Stack:
         )
         response.raise_for_status()
         return list(response.json()["messages"])
+
+    def rasa_message(
+        self, sender: str, text: str, *, url: str | None = None, **metadata: object
+    ) -> list[dict[str, object]]:
+        """One message straight to Rasa's gateway channel, as the gateway sends it."""
+        response = httpx.post(
+            f"{url or self.rasa_url}{RASA_WEBHOOK}",
+            json={"sender": sender, "message": text, "metadata": metadata},
+            headers={SECRET_HEADER: self.gateway_secret}, timeout=120,
+        )
+        response.raise_for_status()
+        return list(response.json())
 
     def tracker(self, sender: str) -> dict[str, object]:
         response = httpx.get(

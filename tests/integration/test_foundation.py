@@ -47,10 +47,9 @@ def test_explicit_language_request_sticks(stack: Stack) -> None:
     assert stack.tracker(f"web:{sid}")["slots"]["language_preference"] == "en"  # type: ignore[index]
 
 
-def test_rest_channel_direct_answers_in_each_language(stack: Stack) -> None:
-    url = f"{stack.rasa_url}/webhooks/rest/webhook"
-    zh = httpx.post(url, json={"sender": session(), "message": "你好"}, timeout=60).json()
-    en = httpx.post(url, json={"sender": session(), "message": "hello"}, timeout=60).json()
+def test_gateway_channel_direct_answers_in_each_language(stack: Stack) -> None:
+    zh = stack.rasa_message(session(), "你好")
+    en = stack.rasa_message(session(), "hello")
     assert CJK.search(texts(zh))
     assert texts(en) and not CJK.search(texts(en))
 
