@@ -23,6 +23,8 @@ LOGS = ROOT / "test-artifacts" / "logs"
 #: Rasa's only customer channel (channels/gateway.py) and the header carrying its secret.
 RASA_WEBHOOK = "/webhooks/gateway/webhook"
 SECRET_HEADER = "X-Gateway-Secret"
+#: Where the web chat's session token goes (bot/web.py).
+SESSION_HEADER = "X-Chat-Session"
 
 
 def free_port() -> int:
@@ -44,6 +46,8 @@ class Stack:
     session_key: str = field(default_factory=lambda: secrets.token_hex(32))
     extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    #: Web chat tokens the gateway issued, by the label a test calls its conversation.
+    tokens: dict[str, str] = field(default_factory=dict)
 
     @property
     def rasa_url(self) -> str:
@@ -158,11 +162,33 @@ class Stack:
         self.start(*names)
 
     # -- helpers used by tests -------------------------------------------------------------
+    def token(self, session: str) -> str:
+        """The gateway-issued web token of the conversation a test calls ``session``."""
+        if session not in self.tokens:
+            issued = httpx.post(f"{self.gateway_url}/chat/session", timeout=30)
+            issued.raise_for_status()
+            self.tokens[session] = str(issued.json()["token"])
+        return self.tokens[session]
+
+    def session_headers(self, session: str) -> dict[str, str]:
+        return {SESSION_HEADER: self.token(session)}
+
+    def sender(self, session: str) -> str:
+        """The sender id (``web:<id>``) Rasa and the case database know that conversation by."""
+        return self.sender_of_token(self.token(session))
+
+    def sender_of_token(self, token: str) -> str:
+        """The sender id of a token the gateway issued (e.g. read from a browser's storage)."""
+        from bot.web_sessions import sender_of, token_hmac
+
+        key = self.session_key.encode()
+        return sender_of(key, token_hmac(key, token))
+
     def say(self, session: str, text: str, **extra: object) -> list[dict[str, object]]:
         """One customer message through the gateway's web chat endpoint."""
         response = httpx.post(
-            f"{self.gateway_url}/chat/{session}/messages",
-            json={"text": text, **extra}, timeout=120,
+            f"{self.gateway_url}/chat/messages", json={"text": text, **extra},
+            headers=self.session_headers(session), timeout=120,
         )
         response.raise_for_status()
         return list(response.json()["messages"])

@@ -15,7 +15,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.integration.stack import RASA_WEBHOOK, SECRET_HEADER, Stack
+from tests.integration.stack import LOGS, RASA_WEBHOOK, SECRET_HEADER, Stack
 
 pytestmark = pytest.mark.integration
 
@@ -95,3 +95,32 @@ def test_action_server_serves_a_call_with_the_token(stack: Stack) -> None:
 def test_the_gateway_path_still_reaches_rasa_and_the_actions(stack: Stack) -> None:
     replies = stack.say(uuid.uuid4().hex, "hello")
     assert any(m.get("text") for m in replies), replies
+
+
+# -- the web identity is the gateway's ---------------------------------------------------------
+
+
+def test_the_gateway_refuses_web_calls_without_a_session_it_issued(stack: Stack) -> None:
+    made_up = {"X-Chat-Session": uuid.uuid4().hex}
+    for headers in ({}, made_up):
+        chat = httpx.post(f"{stack.gateway_url}/chat/messages", json={"text": "hi"},
+                          headers=headers, timeout=30)  # fmt: skip
+        history = httpx.get(f"{stack.gateway_url}/chat/history", headers=headers, timeout=30)
+        assert chat.status_code == history.status_code == 401
+        assert chat.json()["detail"]["error"] == "session_expired"
+    # The browser-chosen id in the URL is no way in any more.
+    old = httpx.post(f"{stack.gateway_url}/chat/{uuid.uuid4().hex}/messages",
+                     json={"text": "hi"}, timeout=30)  # fmt: skip
+    assert old.status_code in (404, 405)
+
+
+def test_the_session_token_reaches_neither_rasa_nor_the_logs(stack: Stack) -> None:
+    label = uuid.uuid4().hex
+    stack.say(label, "hello")
+    token, who = stack.token(label), stack.sender(label)
+    assert who.startswith("web:") and token not in who
+    tracker = httpx.get(f"{stack.rasa_url}/conversations/{who}/tracker",
+                        params={"token": stack.rasa_token}, timeout=30)  # fmt: skip
+    assert "hello" in tracker.text and token not in tracker.text
+    for name in ("gateway", "rasa", "actions"):
+        assert token not in (LOGS / f"{name}.log").read_text(errors="replace")
