@@ -6,9 +6,12 @@ shared secret in ``X-Gateway-Secret``, so only the gateway can speak for a custo
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import httpx
+
+log = logging.getLogger(__name__)
 
 WEBHOOK = "/webhooks/gateway/webhook"
 #: The header channels/gateway.py checks (the two sides share only this name and the secret).
@@ -31,6 +34,9 @@ class RasaClient:
         payload = {"sender": sender, "message": text, "metadata": metadata or {}}
         try:
             response = await self._client.post(WEBHOOK, json=payload)
+            if response.status_code == 401:
+                # Kept and retried like an outage, but said plainly: it is a configuration error.
+                log.error("Rasa refused the gateway: GATEWAY_RASA_SECRET differs from Rasa's")
             response.raise_for_status()
         except httpx.HTTPError as exc:
             raise RasaUnavailable(str(exc)) from exc
