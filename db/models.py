@@ -385,4 +385,20 @@ class ReferenceCounter(Base):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class WebSessionRow(Base):
+    """A web chat session the gateway issued (bot/web_sessions.py).
+
+    Only an HMAC of the bearer token is kept (``token_hmac``), so a copy of the database
+    opens no chat; ``sender`` (``web:<id>``) is derived from that HMAC and is what Rasa, the
+    transcript, exports and the console see, never the token.
+    """
+
+    __tablename__ = "web_sessions"
+
+    token_hmac: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sender: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
 Index("ix_cases_stage_category", CaseRow.stage, CaseRow.category)

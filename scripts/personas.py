@@ -468,8 +468,11 @@ def observe_packet(packet: Mapping[str, Any]) -> dict[str, Any]:
 class Target(simulate.Target):
     """The stack under test; the case is read through the staff API, as an agent sees it."""
 
-    def __init__(self, gateway_url: str, rasa_url: str, token: str, staff_token: str) -> None:
-        super().__init__(gateway_url, rasa_url, token, database_url="")
+    def __init__(
+        self, gateway_url: str, rasa_url: str, token: str, staff_token: str,
+        session_key: str | None = None,
+    ) -> None:  # fmt: skip
+        super().__init__(gateway_url, rasa_url, token, database_url="", session_key=session_key)
         self.staff_token = staff_token
 
     def case(self, reference: str) -> dict[str, Any] | None:
@@ -891,7 +894,7 @@ def main(argv: list[str] | None = None) -> int:
             print("starting the stack (Rasa model load takes ~60 s)", flush=True)
             stack.start()
             target = Target(stack.gateway_url, stack.rasa_url, stack.rasa_token,
-                            stack.staff_token)
+                            stack.staff_token, stack.session_key)
         run(args, target)
     except Exception:  # noqa: BLE001 - could not run at all: say why, exit 2
         traceback.print_exc()
