@@ -121,3 +121,17 @@ def test_a_granted_identity_moves_to_the_cases_customer(
         for identity in (WHO, "tg:77"):
             found = uow.cases.customer_for_identity(identity)
             assert found is not None and found.id == owner.id
+
+
+def test_forgetting_an_identity_drops_its_codes_and_attempts(
+    session_factory: sessionmaker[Session],
+) -> None:
+    issue(session_factory)
+    issue(session_factory, identity="tg:9")
+    with session_factory() as session:
+        AccessCodes(session).forget_identity(WHO)
+        session.commit()
+    with session_factory() as session:
+        left = session.execute(select(AccessCodeRow.identity)).scalars().all()
+        assert left == ["tg:9"]
+        assert not AccessCodes(session).is_locked(WHO, "CLM-2026-OTHER2", T0)
