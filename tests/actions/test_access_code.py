@@ -259,3 +259,13 @@ def test_a_rating_is_kept_only_on_the_own_case(domain: DomainDict) -> None:
     ActionStoreRating().run(CollectingDispatcher(), t, domain)
     with uow() as u:
         assert [a.action for a in u.cases.audit_trail(ref)].count("csat") == 0
+
+
+async def test_a_code_typed_into_the_form_is_no_fact_of_the_incident(domain: DomainDict) -> None:
+    """Six digits look like an amount or a rating to the intake; in the form they are not."""
+    t = tracker(domain, "482913", intent="give_amount", active_loop="access_code_form",
+                requested_slot="access_code", slots={"description": "支付系统宕机"})  # fmt: skip
+    events = await ValidateSlotMappings().run(CollectingDispatcher(), t, domain)
+    assert {e["name"] for e in events} <= {"language", "language_preference"}
+    with uow() as u:
+        assert u.cases.find_draft_for_identity(SENDER) is None
