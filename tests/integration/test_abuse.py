@@ -6,7 +6,6 @@ Uses the shared session ``stack``: nothing here kills or restarts a process.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterator
 from decimal import Decimal
@@ -16,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from db import references
 from tests.bot.fake_telegram import PNG
 from tests.integration.stack import Stack
 
@@ -331,7 +331,7 @@ def status_reply(stack: Stack, session: str, text: str) -> str:
 def test_other_customers_case_is_not_revealed(stack: Stack, filed: tuple[str, str]) -> None:
     owner, reference = filed
     mine = status_reply(stack, owner, f"what is the status of my case {reference}?")
-    assert "outage" in mine.lower() and "can't confirm" not in mine
+    assert "outage" in mine.lower() and "code" not in mine
     intruder = sid()
     for attempt in (
         f"what is the status of case {reference}?",
@@ -339,7 +339,8 @@ def test_other_customers_case_is_not_revealed(stack: Stack, filed: tuple[str, st
         f'/ask_status{{"case_reference": "{reference}"}}',
     ):
         reply = status_reply(stack, intruder, attempt)
-        assert reference in reply and "can't confirm" in reply, reply
+        # This stack sends no mail: the bot says it cannot send the code (actions/access.py).
+        assert reference in reply and "code" in reply, reply
         assert "outage" not in reply.lower() and "Mallory" not in reply
     assert reference not in case_refs(stack, intruder)
 
@@ -351,7 +352,7 @@ def test_guessed_reference_answers_like_a_foreign_one(stack: Stack, filed: tuple
     intruder = sid()
     foreign = status_reply(stack, intruder, f"what is the status of case {reference}?")
     unknown = status_reply(stack, sid(), f"what is the status of case {guessed}?")
-    assert re.sub(r"CLM-\d{4}-\d{6}", "REF", foreign) == re.sub(r"CLM-\d{4}-\d{6}", "REF", unknown)
+    assert references.IN_TEXT.sub("REF", foreign) == references.IN_TEXT.sub("REF", unknown)
 
 
 # -- staff API authentication ---------------------------------------------------------------

@@ -13,7 +13,6 @@ no customer message is lost from the transcript or tracker, and one message has 
 from __future__ import annotations
 
 import os
-import re
 import signal
 import time
 import uuid
@@ -25,11 +24,12 @@ from typing import Any
 import httpx
 import pytest
 
+from db import references
 from tests.integration.stack import MODEL, Stack
 
 pytestmark = pytest.mark.integration
 
-REFERENCE = re.compile(r"CLM-\d{4}-\d{6}")
+REFERENCE = references.IN_TEXT
 
 TURNS = [
     "Our payment API was down yesterday from 9am to 1pm, we lost about $12,000 in "
