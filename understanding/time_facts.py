@@ -241,9 +241,10 @@ def _without_money(text: str) -> str:
 
 
 def _incidental(w: Turn, slot: str) -> bool:
-    """A time said in passing while another question is pending ("the dashboard shows
-    nothing between 9:30 and 1" as the evidence) does not replace a time already told."""
-    return w.requested is not None and w.requested not in TIME_SLOTS and filled(w.slots.get(slot))
+    """A time said in passing, unasked ("the dashboard shows nothing between 9:30 and 1" as
+    the evidence), does not replace a time already told; a correction says so in words and
+    takes the correction path."""
+    return w.requested not in TIME_SLOTS and filled(w.slots.get(slot))
 
 
 def _concluded(w: Turn, text: str) -> str:
