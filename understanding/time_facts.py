@@ -128,7 +128,8 @@ def _asked_for(w: Turn, clause: str) -> bool:
     return role is not None and _role(clause) in (None, role)
 
 
-def _scan_times(w: Turn, text: str) -> _TimeFound:
+def scan_times(w: Turn, text: str) -> _TimeFound:
+    """The start, end and detection moments ``text`` tells, clause by clause."""
     found = _TimeFound()
     # (field filled, clause) of the previous clause when it said a single moment; the
     # start's day told earlier without a clock time sharpens a clock-only answer to it
@@ -144,6 +145,13 @@ def _scan_times(w: Turn, text: str) -> _TimeFound:
         precision = time_precision(clause, w.now, w.zone)
         if precision == "vague":
             # "本月出现了一次中断", "last week": no moment (a week's Monday would be invented)
+            continue
+        if precision == "day" and last is not None and last[0] is not None and not has(
+            DAY_WORDS, last[1]
+        ):
+            # "it began around 2am, 2 days ago": the day said after the clock is its day
+            prev = (last[0], f"{clause} {last[1]}")
+            _replace(w, found, last[0], prev[1])
             continue
         if precision in _IMPRECISE and not _asked_for(w, clause):
             # "since this morning", "今天一天没法卖货": a morning's nine o'clock or a day's
@@ -262,7 +270,7 @@ def _concluded(w: Turn, text: str) -> str:
 
 def read_times(w: Turn) -> None:
     """Start, detection and end times; future or reversed times become problems."""
-    found = _scan_times(w, _concluded(w, _without_money(w.text)))
+    found = scan_times(w, _concluded(w, _without_money(w.text)))
     if _incidental(w, "started_at"):
         found.start = None
     if _incidental(w, "detected_at"):
@@ -272,6 +280,8 @@ def read_times(w: Turn) -> None:
     ongoing = has(ONGOING_WORDS, w.text) or (w.requested == "ended_at" and has(NOT_YET, w.text))
     if found.until_now:
         ongoing, found.end = True, None  # "到现在" / "until now"
+    if w.requested == "started_at" and found.start is None and found.detected is not None:
+        found.start = found.detected  # "I noticed at 7": the start the customer knows
     if found.hint and not filled(w.slots.get("started_at")) and found.start is None:
         w.updates["started_hint"] = found.hint[:80]
     if found.start is not None:
