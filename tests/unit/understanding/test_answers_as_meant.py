@@ -202,3 +202,17 @@ def test_corrected_times(
     slots = {**KNOWN, "started_at": D.format("20", "16:00")}
     updates = run(policy, text, "correct_answer", requested, slots).updates
     assert {k: v for k, v in updates.items() if k.endswith("_at")} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "ended"),
+    [
+        ("They say it's been fixed since yesterday at 8am.", D.format("20", "08:00")),
+        ("Looks fine now, I think since about 4 yesterday afternoon.", D.format("20", "16:00")),
+        ("No, it's still doing it, I checked this morning.", "ongoing"),  # "still" is no "till"
+        ("昨天晚上让我们回滚到3.2.1，弄到10点多才弄完。", D.format("20", "22:00")),  # no version hour
+    ],
+)  # fmt: skip
+def test_the_end_in_more_words(policy: Policy, text: str, ended: str) -> None:
+    slots = {**KNOWN, "started_at": D.format("19", "12:00")}
+    assert run(policy, text, "give_time", "ended_at", slots).updates["ended_at"] == ended
