@@ -249,7 +249,7 @@ _DURATION_RANGE = re.compile(
 
 
 #: "回滚到4.1.8", "v2.3": a version is no clock time.
-_VERSION = re.compile(r"\bv?\d+\.\d+\.\d+(?:\.\d+)*\b|\bv\d+(?:\.\d+)+\b|(?<![\d.])\d+\.\d+\.\d+", re.I)
+_VERSION = re.compile(r"\bv\d+(?:\.\d+)+\b|(?<![\d.])\d+\.\d+\.\d+(?:\.\d+)*", re.IGNORECASE)
 
 
 def _without_money(text: str) -> str:

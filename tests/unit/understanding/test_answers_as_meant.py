@@ -210,7 +210,8 @@ def test_corrected_times(
         ("They say it's been fixed since yesterday at 8am.", D.format("20", "08:00")),
         ("Looks fine now, I think since about 4 yesterday afternoon.", D.format("20", "16:00")),
         ("No, it's still doing it, I checked this morning.", "ongoing"),  # "still" is no "till"
-        ("昨天晚上让我们回滚到3.2.1，弄到10点多才弄完。", D.format("20", "22:00")),  # no version hour
+        # a version is no hour
+        ("昨天晚上让我们回滚到3.2.1，弄到10点多才弄完。", D.format("20", "22:00")),
     ],
 )  # fmt: skip
 def test_the_end_in_more_words(policy: Policy, text: str, ended: str) -> None:
