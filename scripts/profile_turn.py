@@ -1,9 +1,12 @@
-"""Where one Rasa turn's CPU goes: py-spy samples the Rasa process while one customer runs
-the benchmark's scripted intakes straight to its REST webhook, then the busy samples are
-summed per function (shares of Rasa's busy time, top 40) and the ms per turn printed.
+"""Where one turn's CPU goes in one process: py-spy samples Rasa (or, with --process, the
+action server or the gateway, child processes included) while one customer runs the
+benchmark's scripted intakes straight to Rasa's REST webhook (or, with --gateway, through
+the gateway), then the busy samples are summed per function (shares of the process's busy
+time, top 40) and the ms per turn printed. --raw keeps the samples for a closer look.
 
     .venv/bin/pip install py-spy   # a profiler, not a dependency of the project
-    .venv/bin/python -m scripts.profile_turn [--seconds 40]
+    .venv/bin/python -m scripts.profile_turn [--seconds 40] [--process rasa|actions|gateway]
+        [--gateway] [--raw samples.txt]
 
 Starts its own stack on free loopback ports (tests/integration/stack.py) and stops it.
 """
@@ -56,6 +59,10 @@ def shares(raw: Path, top: int = 40) -> list[tuple[float, str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=40.0)
+    parser.add_argument("--process", choices=("rasa", "actions", "gateway"), default="rasa")
+    parser.add_argument("--gateway", action="store_true", help="drive the gateway, not Rasa REST")
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--raw", type=Path, help="keep py-spy's raw samples here")
     args = parser.parse_args(argv)
     spy = shutil.which("py-spy") or str(ROOT / ".venv" / "bin" / "py-spy")
     if not Path(spy).exists():
@@ -64,11 +71,24 @@ def main(argv: list[str] | None = None) -> int:
         stack = Stack(workdir=Path(tmp))
         try:
             stack.start("rasa", "actions", "gateway")
-            target = Target("rasa_rest", stack.rasa_url, False)
+            target = (Target("gateway", stack.gateway_url, True) if args.gateway
+                      else Target("rasa_rest", stack.rasa_url, False))  # fmt: skip
             conversation(target, 0)  # warm up
             raw = Path(tmp) / "samples.txt"
-            spy_cmd = [spy, "record", "-p", str(stack.processes["rasa"].pid), "-d",
-                       str(int(args.seconds)), "-f", "raw", "-o", str(raw), "--nonblocking"]
+            spy_cmd = [
+                spy,
+                "record",
+                "-p",
+                str(stack.processes[args.process].pid),
+                "--subprocesses",
+                "-d",
+                str(int(args.seconds)),
+                "-f",
+                "raw",
+                "-o",
+                str(raw),
+                "--nonblocking",
+            ]
             recorder = subprocess.Popen(spy_cmd, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)  # fmt: skip
             started, turns, index = time.monotonic(), 0, 0
@@ -78,7 +98,9 @@ def main(argv: list[str] | None = None) -> int:
             elapsed = time.monotonic() - started
             recorder.wait(timeout=args.seconds + 60)
             print(f"{turns} turns, {elapsed * 1000 / turns:.0f} ms per turn (under py-spy)")
-            for share, name in shares(raw):
+            if args.raw:
+                shutil.copy(raw, args.raw)
+            for share, name in shares(raw, args.top):
                 print(f"{share:5.1f} %  {name}")
         finally:
             stack.stop()
