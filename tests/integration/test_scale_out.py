@@ -26,7 +26,7 @@ import httpx
 import pytest
 
 from tests.db.conftest import PgServer, _install_postgresql, _pg_bindir
-from tests.integration.stack import LOGS, MODEL, ROOT, Stack, free_port
+from tests.integration.stack import LOGS, MODEL, RASA_RUN, ROOT, Stack, free_port
 
 pytestmark = pytest.mark.integration
 
@@ -71,7 +71,7 @@ class ScaleStack(Stack):
         commands = super().commands()
         for name, port in (("rasa", self.rasa_port), ("rasa2", self.rasa2_port)):
             commands[name] = [
-                str(ROOT / ".venv-rasa/bin/rasa"), "run", "--model", str(MODEL),
+                *RASA_RUN, "--model", str(MODEL),
                 "--enable-api", "--auth-token", self.rasa_token,
                 "--interface", "127.0.0.1", "--port", str(port),
                 "--endpoints", str(ROOT / "endpoints.scale.yml"),
