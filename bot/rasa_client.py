@@ -1,7 +1,13 @@
-"""Talks to Rasa's REST channel; the only place that knows its URL shape."""
+"""Talks to Rasa's REST channel; the only place that knows its URL shape.
+
+``RASA_URL`` may name several Rasa servers, comma-separated. Each conversation then always
+goes to the same one (a stable hash of the sender), so each server may keep its own tracker
+store and in-memory lock store and a burst uses more than one core (docs/performance.md).
+"""
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 import httpx
@@ -19,7 +25,16 @@ POOL = httpx.Limits(max_connections=200, max_keepalive_connections=200, keepaliv
 
 class RasaClient:
     def __init__(self, base_url: str, timeout: float = 30.0) -> None:
-        self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout, limits=POOL)
+        urls = [url.strip() for url in base_url.split(",") if url.strip()]
+        self._clients = [
+            httpx.AsyncClient(base_url=url, timeout=timeout, limits=POOL) for url in urls
+        ]
+        if not self._clients:
+            raise ValueError("RASA_URL names no Rasa server")
+
+    def _client_for(self, sender: str) -> httpx.AsyncClient:
+        """The server this conversation lives on: the same one for every message."""
+        return self._clients[zlib.crc32(sender.encode()) % len(self._clients)]
 
     async def send(
         self, sender: str, text: str, metadata: dict[str, Any] | None = None
@@ -27,7 +42,7 @@ class RasaClient:
         """Send one customer message; returns Rasa's bot messages (text, buttons, custom)."""
         payload = {"sender": sender, "message": text, "metadata": metadata or {}}
         try:
-            response = await self._client.post("/webhooks/rest/webhook", json=payload)
+            response = await self._client_for(sender).post("/webhooks/rest/webhook", json=payload)
             response.raise_for_status()
         except httpx.HTTPError as exc:
             raise RasaUnavailable(str(exc)) from exc
@@ -35,11 +50,16 @@ class RasaClient:
         return data if isinstance(data, list) else []
 
     async def ready(self) -> bool:
-        try:
-            response = await self._client.get("/")
-        except httpx.HTTPError:
-            return False
-        return response.status_code == 200
+        """Every Rasa server answers."""
+        for client in self._clients:
+            try:
+                response = await client.get("/")
+            except httpx.HTTPError:
+                return False
+            if response.status_code != 200:
+                return False
+        return True
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        for client in self._clients:
+            await client.aclose()
