@@ -68,6 +68,10 @@ GATEWAY_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "请选择语言 / Choose a language:",
         "en": "Choose a language / 请选择语言:",
     },
+    "session_expired": {
+        "zh": "这个聊天会话已失效或已过期。请刷新页面开始新的会话；之前已登记的案件不会丢失，您可以用案件编号继续。",
+        "en": "This chat session is unknown or has expired. Please reload the page to start a new session; cases you already reported are kept, and you can continue one with its reference.",
+    },
     "handoff_waiting": {
         "zh": "已为您转接人工客服，请稍候；您在这里发送的消息都会转给客服。",
         "en": "You're being connected to a person; please wait. Everything you send here goes to the agent.",

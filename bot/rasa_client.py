@@ -1,4 +1,7 @@
-"""Talks to Rasa's REST channel; the only place that knows its URL shape.
+"""Talks to Rasa through our gateway channel; the only place that knows its URL shape.
+
+Rasa's open REST channel is off: ``channels/gateway.py`` accepts a message only with the
+shared secret in ``X-Gateway-Secret``, so only the gateway can speak for a customer.
 
 ``RASA_URL`` may name several Rasa servers, comma-separated. Each conversation then always
 goes to the same one (a stable hash of the sender), so each server may keep its own tracker
@@ -7,10 +10,17 @@ store and in-memory lock store and a burst uses more than one core (docs/perform
 
 from __future__ import annotations
 
+import logging
 import zlib
 from typing import Any
 
 import httpx
+
+log = logging.getLogger(__name__)
+
+WEBHOOK = "/webhooks/gateway/webhook"
+#: The header channels/gateway.py checks (the two sides share only this name and the secret).
+SECRET_HEADER = "X-Gateway-Secret"
 
 
 class RasaUnavailable(RuntimeError):
@@ -24,10 +34,12 @@ POOL = httpx.Limits(max_connections=200, max_keepalive_connections=200, keepaliv
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float = 30.0) -> None:
+    def __init__(self, base_url: str, timeout: float = 30.0, secret: str = "") -> None:
+        headers = {SECRET_HEADER: secret} if secret else {}
         urls = [url.strip() for url in base_url.split(",") if url.strip()]
         self._clients = [
-            httpx.AsyncClient(base_url=url, timeout=timeout, limits=POOL) for url in urls
+            httpx.AsyncClient(base_url=url, timeout=timeout, headers=headers, limits=POOL)
+            for url in urls
         ]
         if not self._clients:
             raise ValueError("RASA_URL names no Rasa server")
@@ -42,7 +54,10 @@ class RasaClient:
         """Send one customer message; returns Rasa's bot messages (text, buttons, custom)."""
         payload = {"sender": sender, "message": text, "metadata": metadata or {}}
         try:
-            response = await self._client_for(sender).post("/webhooks/rest/webhook", json=payload)
+            response = await self._client_for(sender).post(WEBHOOK, json=payload)
+            if response.status_code == 401:
+                # Kept and retried like an outage, but said plainly: it is a configuration error.
+                log.error("Rasa refused the gateway: GATEWAY_RASA_SECRET differs from Rasa's")
             response.raise_for_status()
         except httpx.HTTPError as exc:
             raise RasaUnavailable(str(exc)) from exc

@@ -15,6 +15,11 @@ class GatewaySettings(BaseSettings):
 
     rasa_url: str = Field("http://127.0.0.1:5005", alias="RASA_URL")
     rasa_token: SecretStr | None = Field(None, alias="RASA_TOKEN")
+    # Shared with Rasa's gateway channel (channels/gateway.py); without it Rasa refuses us.
+    gateway_rasa_secret: SecretStr | None = Field(None, alias="GATEWAY_RASA_SECRET")
+    # Web chat sessions (bot/web_sessions.py): HMAC key of the stored tokens, and lifetime.
+    session_hmac_key: SecretStr | None = Field(None, alias="SESSION_HMAC_KEY")
+    session_ttl_hours: float = Field(720.0, alias="SESSION_TTL_HOURS", gt=0)
     rasa_timeout_seconds: float = Field(30.0, alias="RASA_TIMEOUT_SECONDS")
     host: str = Field("127.0.0.1", alias="GATEWAY_HOST")
     port: int = Field(8000, alias="GATEWAY_PORT")
