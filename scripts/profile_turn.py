@@ -14,13 +14,13 @@ Starts its own stack on free loopback ports (tests/integration/stack.py) and sto
 from __future__ import annotations
 
 import argparse
+import asyncio
 import collections
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import httpx
@@ -29,16 +29,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scripts.bench import SCRIPTS, Target  # noqa: E402
+from scripts.turn_cost import Chat  # noqa: E402
 from tests.integration.stack import Stack  # noqa: E402
 
 IDLE = ("select (selectors", "poll", "wait (threading")
 
 
 def conversation(target: Target, index: int) -> int:
-    session, language = uuid.uuid4().hex, ("en", "zh")[index % 2]
-    for text in SCRIPTS[language]:
-        url, body = target.request(session, text, language)
-        httpx.post(url, json=body, timeout=60).raise_for_status()
+    async def run() -> None:
+        async with httpx.AsyncClient(timeout=60) as client:
+            chat = Chat(client, target, language)
+            for text in SCRIPTS[language]:
+                await chat.say(text)
+
+    language = ("en", "zh")[index % 2]
+    asyncio.run(run())
     return len(SCRIPTS[language])
 
 
@@ -71,8 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         stack = Stack(workdir=Path(tmp))
         try:
             stack.start("rasa", "actions", "gateway")
-            target = (Target("gateway", stack.gateway_url, True) if args.gateway
-                      else Target("rasa_rest", stack.rasa_url, False))  # fmt: skip
+            target = Target("rasa_rest", stack.rasa_url, False, stack.gateway_secret)
+            if args.gateway:
+                target = Target("gateway", stack.gateway_url, True)
             conversation(target, 0)  # warm up
             raw = Path(tmp) / "samples.txt"
             spy_cmd = [

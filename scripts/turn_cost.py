@@ -17,6 +17,7 @@ and in CPU seconds of the Rasa process (the figure that sharing the cores barely
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import sys
@@ -67,17 +68,28 @@ class Meter:
         return {name: now[name] - self.start[name] for name in self.roots}
 
 
-def say(client: httpx.Client, target: Target, session: str, text: str, language: str) -> None:
-    url, body = target.request(session, text, language)
-    client.post(url, json=body).raise_for_status()
+class Chat:
+    """One conversation through ``target``: its gateway session, then message after message."""
+
+    headers: dict[str, str] | None
+
+    def __init__(self, client: httpx.AsyncClient, target: Target, language: str) -> None:
+        self.client, self.target, self.language = client, target, language
+        self.session, self.headers = uuid.uuid4().hex, None
+
+    async def say(self, text: str) -> None:
+        if self.headers is None:
+            self.headers = await self.target.open(self.client)
+        url, body = self.target.request(self.session, text, self.language)
+        (await self.client.post(url, json=body, headers=self.headers)).raise_for_status()
 
 
-def intakes(client: httpx.Client, target: Target, conversations: int) -> int:
+async def intakes(client: httpx.AsyncClient, target: Target, conversations: int) -> int:
     turns = 0
     for index in range(conversations):
-        language, session = ("en", "zh")[index % 2], uuid.uuid4().hex
-        for text in SCRIPTS[language]:
-            say(client, target, session, text, language)
+        chat = Chat(client, target, ("en", "zh")[index % 2])
+        for text in SCRIPTS[chat.language]:
+            await chat.say(text)
             turns += 1
     return turns
 
@@ -88,19 +100,32 @@ def per_turn_ms(spent: dict[str, float], turns: int) -> dict[str, float]:
     return row
 
 
-def long_chat(
-    client: httpx.Client, target: Target, meter: Meter, turns: int
+async def long_chat(
+    client: httpx.AsyncClient, target: Target, meter: Meter, turns: int
 ) -> dict[str, dict[str, float]]:
     """CPU per turn over the first ten and the last ten turns of one FAQ-only chat."""
-    session, window = uuid.uuid4().hex, 10
+    chat, window = Chat(client, target, "en"), 10
     out: dict[str, dict[str, float]] = {}
     for turn in range(turns):
         if turn in (0, turns - window):
             meter.reset()
-        say(client, target, session, LONG_SCRIPT[turn % len(LONG_SCRIPT)], "en")
+        await chat.say(LONG_SCRIPT[turn % len(LONG_SCRIPT)])
         if turn in (window - 1, turns - 1):
             out[f"turns {turn + 2 - window}-{turn + 1}"] = per_turn_ms(meter.spent(), window)
     return out
+
+
+async def drive(
+    target: Target, meter: Meter, conversations: int, long_turns: int
+) -> dict[str, dict[str, float]]:
+    async with httpx.AsyncClient(timeout=120) as client:
+        await intakes(client, target, 2)  # warm up: lazy imports, the topic model, caches
+        meter.reset()
+        turns = await intakes(client, target, conversations)
+        rows = {f"intake turn (mean of {turns})": per_turn_ms(meter.spent(), turns)}
+        if long_turns >= 20:
+            rows.update(await long_chat(client, target, meter, long_turns))
+    return rows
 
 
 def table(rows: dict[str, dict[str, float]]) -> str:
@@ -135,14 +160,8 @@ def measure(conversations: int, long_turns: int, endpoints: Path) -> dict[str, o
             start_cpu = cpu_seconds(stack.processes["rasa"].pid)
             stack.start("actions", "gateway")
             meter = Meter({name: p.pid for name, p in stack.processes.items()})
-            target = Target("gateway", stack.gateway_url, True)
-            with httpx.Client(timeout=120) as client:
-                intakes(client, target, 2)  # warm up: lazy imports, the topic model, caches
-                meter.reset()
-                turns = intakes(client, target, conversations)
-                rows = {f"intake turn (mean of {turns})": per_turn_ms(meter.spent(), turns)}
-                if long_turns >= 20:
-                    rows.update(long_chat(client, target, meter, long_turns))
+            rows = asyncio.run(drive(Target("gateway", stack.gateway_url, True), meter,
+                                     conversations, long_turns))  # fmt: skip
             return {
                 "rasa_ready_seconds": round(load, 1),
                 "rasa_cpu_seconds_to_ready": round(start_cpu, 1),
