@@ -44,7 +44,8 @@ END_WORDS = re.compile(
     re.IGNORECASE,
 )
 DETECT_WORDS = re.compile(
-    r"发现|發現|注意到|察觉|察覺|\bnoticed|\bdetected|\bdiscovered|\bfound\b|\brealized|\brealised",
+    r"发现|發現|注意到|察觉|察覺|通知(?:我们|我們|了)|告知|\bnoticed|\bdetected|\bdiscovered|\bfound\b"
+    r"|\brealized|\brealised|\bnotified|\binformed (?:us|me)\b|\btold (?:us|me)\b",
     re.IGNORECASE,
 )
 START_WORDS = re.compile(
@@ -265,7 +266,9 @@ QUESTION = re.compile(
 
 # A clause with one of these is a range end or a start of its own, never a refinement of
 # the day just said ("昨天上午，11点恢复" ends at 11).
-RANGE_WORDS = re.compile(END_WORDS.pattern + r"|至|\bto\b|\bthrough\b", re.IGNORECASE)
+RANGE_WORDS = re.compile(
+    END_WORDS.pattern + r"|至|\bto\s+(?=\d|about|around|noon|midnight)|\bthrough\b", re.IGNORECASE
+)
 
 #: Words of a count slot: a correction that has one is about a count, not an amount.
 COUNT_CORRECT = re.compile(

@@ -172,7 +172,8 @@ def scan_times(w: Turn, text: str) -> _TimeFound:
             # own belongs to the day just said, and the clock after it to both
             assert last is not None
             prev = (last[0], f"{last[1]} {clause}")
-            _replace(w, found, last[0], prev[1])
+            if start is not None:  # a part of day: the moment just said is read again
+                _replace(w, found, last[0], prev[1])
             continue
         if start is None:
             start = _on_start_day(w, found, clause)

@@ -217,3 +217,23 @@ def test_corrected_times(
 def test_the_end_in_more_words(policy: Policy, text: str, ended: str) -> None:
     slots = {**KNOWN, "started_at": D.format("19", "12:00")}
     assert run(policy, text, "give_time", "ended_at", slots).updates["ended_at"] == ended
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a part of day, its clock in the next clause, then more words
+        ("Since yesterday morning, around 7:45, the totals on the invoices are wrong.",
+         {"started_at": D.format("20", "07:45")}),
+        # "to" a place is no range
+        ("The patch came out 2 days ago and was pushed to our tills at 5am.",
+         {"started_at": D.format("19", "05:00")}),
+        # when the provider told us is when we learned of it, not when it started
+        ("贵司今天上午8点通知我们，泄露从3天前下午2点左右开始，到昨天晚上9点修复。",
+         {"started_at": D.format("18", "14:00"), "detected_at": D.format("21", "08:00"),
+          "ended_at": D.format("20", "21:00")}),
+    ],
+)  # fmt: skip
+def test_openings_with_their_times(policy: Policy, text: str, expected: dict[str, str]) -> None:
+    updates = run(policy, text).updates
+    assert {k: v for k, v in updates.items() if k.endswith("_at")} == expected
