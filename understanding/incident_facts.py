@@ -17,6 +17,7 @@ from understanding.lexicons import (
     EVIDENCE_WORDS,
     FAILURE_WORDS,
     GENERIC_SYSTEMS,
+    HAVE_EVIDENCE,
     LEAK_WORDS,
     NO_ANSWER,
     NO_EVIDENCE,
@@ -187,8 +188,9 @@ def read_booleans(w: Turn) -> None:
         )
         if not denied:
             w.updates["customer_config_changed"] = True
-        elif liability_q:
-            w.updates["customer_config_changed"] = False
+        elif liability_q or CONFIG_STRONG.search(text) is not None:
+            # "I didn't touch any settings" in a report answers the question before it is asked
+            w.updates.setdefault("customer_config_changed", False)
     if req == "customer_config_changed" and NO_ANSWER.fullmatch(text):
         # "没有" to "did you change anything, or was a third party involved?" answers both.
         w.updates.setdefault("customer_config_changed", False)
@@ -222,27 +224,24 @@ def _yes_no_answer(w: Turn, req: str) -> None:
 def _third_party(w: Turn) -> None:
     text = w.text
     liability_q = w.requested in LIABILITY_QUESTIONS
-    for kind, pat in THIRD_PARTY_WORDS:
-        m = pat.search(text)
-        if m is None:
-            continue
-        if negated(text, m.start()):
-            if liability_q:
-                w.updates.setdefault("third_party_involved", False)
-            return
-        # A yes or no said to the question wins: "the bank provides the feed, but the
-        # duplication happened on your side" names a third party that is not to blame.
-        if (liability_q or has(FAILURE_WORDS, text)) and w.updates.get(
-            "third_party_involved", True
-        ):
-            w.updates["third_party_involved"] = True
-            w.updates["third_party"] = kind.value
+    found = [(kind, m) for kind, pat in THIRD_PARTY_WORDS for m in pat.finditer(text)]
+    if any(negated(text, m.start()) for _, m in found):
+        # "也没有接入其他CDN厂商", "no third party involved": a no, asked or not
+        w.updates.setdefault("third_party_involved", False)
         return
+    if not found:
+        return
+    # A yes or no said to the question wins: "the bank provides the feed, but the
+    # duplication happened on your side" names a third party that is not to blame.
+    if (liability_q or has(FAILURE_WORDS, text)) and w.updates.get("third_party_involved", True):
+        w.updates["third_party_involved"] = True
+        w.updates["third_party"] = found[0][0].value
 
 
 def read_evidence(w: Turn) -> None:
     """The kinds of evidence the customer says they have, or "none"."""
-    if w.requested != "evidence_items" and w.intent != "describe_evidence":
+    told_in_report = "description" in w.updates and has(HAVE_EVIDENCE, w.text)
+    if w.requested != "evidence_items" and w.intent != "describe_evidence" and not told_in_report:
         return
     text = w.text
     kinds: list[str] = []

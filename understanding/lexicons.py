@@ -147,6 +147,13 @@ EVIDENCE_WORDS: tuple[tuple[EvidenceKind, re.Pattern[str]], ...] = tuple(
         (EvidenceKind.INCIDENT_REPORT, r"事故报告|事故報告|故障报告|故障報告|incident report|post-?mortem|\brca\b"),  # noqa: E501
     )
 )  # fmt: skip
+#: "I've got screenshots", "附上了日志": evidence told in a report, not only when asked.
+HAVE_EVIDENCE = re.compile(
+    r"\b(?:i|we)(?:'ve| have)(?: got)?\b|\b(?:i|we) (?:kept|saved|took|attached)\b|\battached\b"
+    r"|证据有|證據有|(?:我们|我們|我)?(?:有|保留了|保存了|附上了?|截了)(?=[^，。,.]{0,12}"
+    r"(?:截图|截圖|日志|日誌|记录|記錄|录屏|錄屏|合同|邮件|郵件))",
+    re.IGNORECASE,
+)
 NO_EVIDENCE = re.compile(
     r"暂时没有|暫時沒有|还没有|還沒有|没有|沒有|暂无|暫無|无|無|\bnone\b|\bnothing\b|not yet|"
     r"\bno\b|don'?t have|do not have",
@@ -164,7 +171,8 @@ THIRD_PARTY_WORDS: tuple[tuple[ThirdParty, re.Pattern[str]], ...] = tuple(
          r"cloud provider|\baws\b|amazon web services|azure|google cloud|gcp"),
         (ThirdParty.SOFTWARE_SUPPLIER, r"第三方软件|第三方軟件|软件供应商|軟件供應商|third[- ]party software|"  # noqa: E501
          r"software supplier|software vendor"),
-        (ThirdParty.OTHER, r"第三方|third[- ]party|another company|外部服务"),
+        (ThirdParty.OTHER, r"第三方|third[- ]party|another company|外部服务|其他(?:CDN)?厂商|其他供应商|"  # noqa: E501
+         r"other (?:vendor|supplier|provider)s?"),
     )
 )  # fmt: skip
 FAILURE_WORDS = re.compile(
@@ -180,9 +188,11 @@ CONFIG_CHANGED = re.compile(
 )
 CONFIG_STRONG = re.compile(
     r"(?:我们|我們|我|自己|客户|客戶).{0,4}(?:改|修改|调整|調整|动|動|换|換)|"
+    r"(?:我们|我們|我方|我司).{0,10}(?:变更|變更|改动|改動)|"
     r"(?:改|修改|调整|調整|动|動)(?:了|过|過)?.{0,3}(?:配置|设置|設置|参数|參數)|"
     r"不支持的硬件|硬件不符|硬件不达标|硬件不達標|"
     r"\b(?:we|i|our team)\b.{0,20}\b(?:changed|modified|tweaked|edited|altered)\b|"
+    r"\b(?:touch|touched|change|changed)\s+(?:any|the|our|a)?\s*(?:settings?|config\w*)\b|"
     r"\b(?:changed|modified|tweaked|edited)\b.{0,20}\b(?:config|configuration|settings)\b|"
     r"unsupported hardware|hardware (?:below|under|that doesn'?t meet)",
     re.IGNORECASE,

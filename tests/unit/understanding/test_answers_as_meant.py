@@ -237,3 +237,21 @@ def test_the_end_in_more_words(policy: Policy, text: str, ended: str) -> None:
 def test_openings_with_their_times(policy: Policy, text: str, expected: dict[str, str]) -> None:
     updates = run(policy, text).updates
     assert {k: v for k, v in updates.items() if k.endswith("_at")} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Our booking page has been down since 8:15 today. We didn't touch any settings, and "
+         "I've got screenshots of the error.",
+         {"customer_config_changed": False, "evidence_items": ["screenshots"]}),
+        ("支付接口从今天上午8点开始无法访问。我们最近没有任何变更，也没有接入其他厂商。证据有监控截图。",
+         {"customer_config_changed": False, "third_party_involved": False,
+          "evidence_items": ["screenshots"]}),
+    ],
+)  # fmt: skip
+def test_a_long_report_answers_questions_before_they_are_asked(
+    policy: Policy, text: str, expected: dict[str, Any]
+) -> None:
+    updates = run(policy, text).updates
+    assert {k: v for k, v in updates.items() if k in expected} == expected
