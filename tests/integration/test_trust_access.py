@@ -81,8 +81,8 @@ def owns(stack: Stack, session: str, reference: str) -> bool:
     def check(factory: Any) -> bool:
         with UnitOfWork(factory) as uow:
             try:
-                lifecycle.check_owner(uow.cases, lifecycle.CustomerCaller(f"web:{session}"),
-                                      reference)  # fmt: skip
+                caller = lifecycle.CustomerCaller(stack.sender(session))
+                lifecycle.check_owner(uow.cases, caller, reference)
             except (lifecycle.CaseNotFound, lifecycle.NotYourCase):
                 return False
             return True
@@ -109,7 +109,7 @@ def test_a_foreign_draft_cannot_be_read_or_written(access: tuple[Stack, Inbox]) 
     case = stored(stack, reference)
     assert case.customer_email == VICTIM_EMAIL and case.customer_name == "Mallory Victim"
     assert not owns(stack, intruder, reference)
-    slots = stack.tracker(f"web:{intruder}")["slots"]
+    slots = stack.tracker(stack.sender(intruder))["slots"]
     assert isinstance(slots, dict)
     assert slots.get("customer_email") != VICTIM_EMAIL and slots.get("case_reference") != reference
     assert len(inbox.wait_for(VICTIM_EMAIL, 2)) >= 2  # the owner was told each time
