@@ -51,6 +51,7 @@ def build_hub(settings: GatewaySettings, database: Database, rasa: RasaClient) -
         HubConfig(
             max_message_chars=settings.max_message_chars,
             retry_seconds=settings.rasa_retry_seconds,
+            recheck_seconds=settings.rasa_timeout_seconds,
         ),
         evidence=EvidenceIntake(database.evidence, database.sessions, transcript),
     )
@@ -63,7 +64,8 @@ def create_app(
     settings = settings or get_settings()
     database = open_database(db_settings or DbSettings())
     names = Names(load_policy())
-    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    token = settings.rasa_token.get_secret_value() if settings.rasa_token else None
+    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, token)
     hub = build_hub(settings, database, rasa)
     staff = StaffService(database.sessions, database.evidence, names, Notifier(hub))
     watcher = HandoffWatcher(staff, settings.handoff_timeout_seconds, announcer_of(settings))

@@ -12,9 +12,13 @@ subscribers only). A mode change is persisted as an audit entry and replayed by
 :meth:`ConversationHub.start`, so a gateway restart keeps a human's chat with the human.
 Rasa switches a chat to ``human`` itself by sending ``{"custom": {"type": "handoff"}}``.
 
-When Rasa is down a customer message is kept in a small in-memory queue per sender and
-retried in order; the replies are pushed when Rasa is back. The customer hears an apology
-at once (beyond the queue limit: a clear refusal).
+Every message for Rasa is first kept in the outbox table (bot/outbox.py) and forgotten
+once Rasa answered. When Rasa is down the customer hears an apology at once (beyond the
+per-sender limit: a clear refusal) and a supervised worker sends the kept messages in
+order once Rasa is back, pushing the replies; a gateway restart loses none of them. A
+message whose reply never came (read timeout) is looked up in Rasa's tracker by its key
+before it is sent again, so Rasa never hears it twice. One gateway per case database
+sends the outbox (docs/deploy.md already routes each conversation through one gateway).
 """
 
 from __future__ import annotations
@@ -30,7 +34,8 @@ from typing import Any, Literal, Protocol
 
 from bot.evidence import AcceptedEvidence, EvidenceIntake, human_size, rejection_key
 from bot.messages import gateway_message
-from bot.rasa_client import RasaUnavailable
+from bot.outbox import Outbox, Outgoing
+from bot.rasa_client import RasaMaybeDelivered, RasaUnavailable
 from bot.sanitize import clean_customer_text
 from bot.transcript import Transcript, channel_of
 from db.evidence_store import EvidenceRejected
@@ -48,6 +53,8 @@ class RasaLike(Protocol):
         self, sender: str, text: str, metadata: dict[str, Any] | None = None
     ) -> list[dict[str, Any]]: ...
 
+    async def replies_to(self, sender: str, key: str) -> list[dict[str, Any]] | None: ...
+
 
 class JsonSink(Protocol):
     """An open customer connection (a FastAPI WebSocket fits)."""
@@ -56,17 +63,14 @@ class JsonSink(Protocol):
 
 
 @dataclass
-class _Pending:
-    text: str
-    metadata: dict[str, Any]
-
-
-@dataclass
 class HubConfig:
     max_message_chars: int = 2000
     retry_seconds: float = 2.0
     max_pending_per_sender: int = 20
     default_language: str = "zh"
+    #: How long after a missing reply Rasa may still be working on that message; only
+    #: then does the tracker decide whether it arrived (set to Rasa's client timeout).
+    recheck_seconds: float = 30.0
 
 
 @dataclass
@@ -74,7 +78,6 @@ class _Conversation:
     mode: Mode = "bot"
     language: str | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    pending: list[_Pending] = field(default_factory=list)
     #: Button payloads Rasa offered last; only these may reach Rasa unsanitised.
     buttons: list[dict[str, str]] = field(default_factory=list)
 
@@ -97,9 +100,11 @@ class ConversationHub:
         transcript: Transcript,
         config: HubConfig | None = None,
         evidence: EvidenceIntake | None = None,
+        outbox: Outbox | None = None,
     ) -> None:
         self.rasa = rasa
         self.transcript = transcript
+        self.outbox = outbox or Outbox(transcript.sessions)
         self.evidence = evidence
         self.config = config or HubConfig()
         self._conversations: dict[str, _Conversation] = defaultdict(_Conversation)
@@ -115,7 +120,7 @@ class ConversationHub:
         """Reload hand-off modes from the audit log and start the retry loop."""
         for sender, mode in (await asyncio.to_thread(self.transcript.modes)).items():
             self._conversations[sender].mode = "human" if mode == "human" else "bot"
-        self._retry_task = asyncio.create_task(self._retry_loop(), name="hub-retry")
+        self._retry_task = asyncio.create_task(self._supervise(), name="hub-retry")
 
     async def stop(self) -> None:
         if self._retry_task is not None:
@@ -294,15 +299,24 @@ class ConversationHub:
     async def _to_rasa(
         self, sender: str, text: str, metadata: dict[str, Any], language: str
     ) -> list[dict[str, Any]]:
+        """Keep the message in the outbox, send it (unless older ones wait), answer."""
         conv = self._conversations[sender]
         async with conv.lock:
-            if conv.pending:
-                return self._queue(conv, text, metadata, language)
+            waiting = await asyncio.to_thread(self.outbox.count, sender)
+            if waiting >= self.config.max_pending_per_sender:
+                return [self.refusal("rasa_down", language)]
+            item = await asyncio.to_thread(self.outbox.add, sender, text, metadata, language)
+            if waiting:
+                self._wake.set()
+                return [self.refusal("rasa_down_queued", language)]
             try:
-                messages = await self.rasa.send(sender, text, metadata)
+                messages = await self.rasa.send(sender, text, item.metadata)
             except RasaUnavailable as exc:
                 log.warning("Rasa unavailable for %s: %s", sender, exc)
-                return self._queue(conv, text, metadata, language)
+                await self._failed(item, exc)
+                self._wake.set()
+                return [self.refusal("rasa_down_queued", language)]
+            await asyncio.to_thread(self.outbox.done, item.key)
             if not messages and conv.mode == "bot":
                 # Rasa answered with nothing: an action failed (e.g. the action server is
                 # down). The message is in the tracker and transcript; say so.
@@ -311,14 +325,9 @@ class ConversationHub:
             await self._after_rasa(sender, messages, language)
             return messages
 
-    def _queue(
-        self, conv: _Conversation, text: str, metadata: dict[str, Any], language: str
-    ) -> list[dict[str, Any]]:
-        if len(conv.pending) >= self.config.max_pending_per_sender:
-            return [self.refusal("rasa_down", language)]
-        conv.pending.append(_Pending(text, metadata))
-        self._wake.set()
-        return [self.refusal("rasa_down_queued", language)]
+    async def _failed(self, item: Outgoing, exc: RasaUnavailable) -> None:
+        maybe = isinstance(exc, RasaMaybeDelivered)
+        await asyncio.to_thread(self.outbox.failed, item.key, maybe_delivered=maybe)
 
     async def _after_rasa(
         self, sender: str, messages: list[dict[str, Any]], language: str
@@ -348,38 +357,62 @@ class ConversationHub:
                 sender, {"type": "mode", "mode": "human", "agent": None, "handoff": handoff}
             )
 
-    async def _retry_loop(self) -> None:
-        """Resend queued messages in order once Rasa answers again; push the replies."""
+    async def _supervise(self) -> None:
+        """Keep the outbox worker alive: an unexpected error is logged, then it restarts."""
         while True:
-            await self._wake.wait()
-            self._wake.clear()
-            while any(c.pending for c in self._conversations.values()):
-                for sender, conv in list(self._conversations.items()):
-                    await self._flush(sender, conv)
-                if any(c.pending for c in self._conversations.values()):
-                    await asyncio.sleep(self.config.retry_seconds)
+            try:
+                await self._retry_loop()
+            except Exception:
+                log.exception("outbox worker failed; restarting it")
+                await asyncio.sleep(self.config.retry_seconds)
 
-    async def _flush(self, sender: str, conv: _Conversation) -> None:
+    async def _retry_loop(self) -> None:
+        """Send kept messages, oldest sender first; also those a previous run left."""
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.config.retry_seconds)
+            self._wake.clear()
+            await self.retry_now()
+
+    async def _flush(self, sender: str) -> None:
+        conv = self._conversations[sender]
         async with conv.lock:
-            while conv.pending:
-                item = conv.pending[0]
-                try:
-                    messages = await self.rasa.send(sender, item.text, item.metadata)
-                except RasaUnavailable:
+            for item in await asyncio.to_thread(self.outbox.of, sender):
+                if not await self._send_kept(sender, item):
                     return
-                conv.pending.pop(0)
-                language = conv.language or self.config.default_language
-                await self._after_rasa(sender, messages, language)
-                await self._deliver(sender, [{"type": "bot", **m} for m in messages])
+
+    async def _send_kept(self, sender: str, item: Outgoing) -> bool:
+        """One kept message to Rasa (or its answer from the tracker); False to stop."""
+        try:
+            messages = None
+            if item.uncertain:
+                if not self._may_recheck(item):
+                    return False
+                messages = await self.rasa.replies_to(sender, item.key)
+            if messages is None:
+                messages = await self.rasa.send(sender, item.text, item.metadata)
+        except RasaUnavailable as exc:
+            await self._failed(item, exc)
+            return False
+        await asyncio.to_thread(self.outbox.done, item.key)
+        await self._after_rasa(sender, messages, item.language)
+        await self._deliver(sender, [{"type": "bot", **m} for m in messages])
+        return True
+
+    def _may_recheck(self, item: Outgoing) -> bool:
+        if item.failed_at is None:
+            return True
+        waited = (datetime.now(UTC) - item.failed_at).total_seconds()
+        return waited >= self.config.recheck_seconds
 
     async def retry_now(self) -> None:
-        """Flush every queue once (tests, and a hint after Rasa came back)."""
-        for sender, conv in list(self._conversations.items()):
-            await self._flush(sender, conv)
+        """Flush every sender's kept messages once (the worker, tests)."""
+        for sender in await asyncio.to_thread(self.outbox.senders):
+            await self._flush(sender)
 
     def pending(self, sender: str) -> int:
-        conv = self._conversations.get(sender)
-        return len(conv.pending) if conv else 0
+        """How many of this sender's messages wait for Rasa."""
+        return self.outbox.count(sender)
 
     # -- agent side ------------------------------------------------------------------
 

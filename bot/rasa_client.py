@@ -6,14 +6,26 @@ from typing import Any
 
 import httpx
 
+#: Metadata field carrying a customer message's idempotency key (bot/outbox.py); Rasa
+#: keeps metadata on the user event, so the tracker says whether a message arrived.
+KEY_FIELD = "message_id"
+#: Failures that happen before Rasa could read the request: safe to send again.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
 
 class RasaUnavailable(RuntimeError):
     """Rasa did not answer; the caller apologises and the message is kept."""
 
 
+class RasaMaybeDelivered(RasaUnavailable):
+    """The request went out but no answer came back (read timeout, connection dropped):
+    Rasa may have the message, so it must not simply be sent again (see bot/outbox.py)."""
+
+
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float = 30.0) -> None:
+    def __init__(self, base_url: str, timeout: float = 30.0, token: str | None = None) -> None:
         self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout)
+        self._token = token
 
     async def send(
         self, sender: str, text: str, metadata: dict[str, Any] | None = None
@@ -23,10 +35,25 @@ class RasaClient:
         try:
             response = await self._client.post("/webhooks/rest/webhook", json=payload)
             response.raise_for_status()
-        except httpx.HTTPError as exc:
+        except _NOT_SENT as exc:
             raise RasaUnavailable(str(exc)) from exc
+        except httpx.HTTPError as exc:
+            raise RasaMaybeDelivered(f"{type(exc).__name__}: {exc}") from exc
         data = response.json()
         return data if isinstance(data, list) else []
+
+    async def replies_to(self, sender: str, key: str) -> list[dict[str, Any]] | None:
+        """Rasa's answers to the message whose ``metadata.message_id`` is ``key``, read
+        from the tracker; None when the tracker has no such message (it never arrived)."""
+        params = {"token": self._token} if self._token else {}
+        try:
+            response = await self._client.get(
+                f"/conversations/{sender}/tracker", params=params
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(str(exc)) from exc
+        return replies_after(sender, response.json().get("events") or [], key)
 
     async def ready(self) -> bool:
         try:
@@ -37,3 +64,23 @@ class RasaClient:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+
+def replies_after(
+    sender: str, events: list[dict[str, Any]], key: str
+) -> list[dict[str, Any]] | None:
+    """The bot messages between the user event carrying ``key`` and the next user event,
+    shaped like the REST channel's answer; None when no user event carries ``key``."""
+    found = False
+    replies: list[dict[str, Any]] = []
+    for event in events:
+        kind = event.get("event")
+        if kind == "user":
+            if found:
+                break
+            found = (event.get("metadata") or {}).get(KEY_FIELD) == key
+        elif found and kind == "bot":
+            data = event.get("data") or {}
+            message = {"recipient_id": sender, "text": event.get("text"), **data}
+            replies.append({k: v for k, v in message.items() if v is not None})
+    return replies if found else None

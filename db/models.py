@@ -376,6 +376,32 @@ class AuditRow(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class OutboxRow(Base):
+    """A customer message on its way to Rasa, kept until Rasa has it (issue 16 item 6).
+
+    Written before the gateway sends, deleted once Rasa answered, so neither a Rasa outage
+    nor a gateway restart loses it. ``key`` travels in the message metadata
+    (``message_id``) and lands in Rasa's tracker: before resending a message whose reply
+    never came back (``uncertain``) the gateway looks for it there, so Rasa never hears a
+    message twice. Rows are per channel identity (``sender``), sent in ``id`` order.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    sender: Mapped[str] = mapped_column(String(200), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    language: Mapped[str] = mapped_column(String(2), default="zh")
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    failed_at: Mapped[datetime | None]
+
+    __table_args__ = (CheckConstraint("state IN ('pending', 'uncertain')", name="state"),)
+
+
 class ReferenceCounter(Base):
     """Last sequence number handed out per year for ``CLM-<year>-<6 digits>``."""
 
