@@ -16,9 +16,11 @@ from fastapi import FastAPI
 
 from bot import telegram_bridge, web
 from bot.auth import AgentDirectory
+from bot.body_limit import MULTIPART_OVERHEAD, BodyLimit
 from bot.evidence import EvidenceIntake
 from bot.hub import ConversationHub, HubConfig
 from bot.rasa_client import RasaClient
+from bot.rate_limit import RateLimiter
 from bot.settings import GatewaySettings, get_settings
 from bot.staff.notify import Notifier
 from bot.staff.router import staff_router
@@ -52,6 +54,8 @@ def build_hub(settings: GatewaySettings, database: Database, rasa: RasaClient) -
             max_message_chars=settings.max_message_chars,
             retry_seconds=settings.rasa_retry_seconds,
             recheck_seconds=settings.rasa_timeout_seconds,
+            customer_per_minute=settings.rate_customer_per_minute,
+            customer_burst=settings.rate_customer_burst,
         ),
         evidence=EvidenceIntake(database.evidence, database.sessions, transcript),
     )
@@ -87,6 +91,12 @@ def create_app(
     app = FastAPI(title="Claim-intake gateway", version="0.1.0", lifespan=lifespan)
     app.state.rasa = rasa
     app.state.hub = hub
+    app.state.ip_limiter = RateLimiter(settings.rate_ip_per_minute)
+    upload_limit = database.evidence.max_bytes + MULTIPART_OVERHEAD
+    app.add_middleware(
+        BodyLimit, default=settings.max_body_bytes,
+        overrides={r"/chat/[^/]+/evidence": upload_limit},
+    )
 
     @app.get("/healthz")
     async def healthz() -> dict[str, Any]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,7 +36,8 @@ from bot.evidence import AcceptedEvidence, EvidenceIntake, human_size, rejection
 from bot.messages import gateway_message
 from bot.outbox import Outbox, Outgoing
 from bot.rasa_client import RasaMaybeDelivered, RasaUnavailable
-from bot.sanitize import clean_customer_text
+from bot.rate_limit import RateLimiter
+from bot.sanitize import clean_customer_text, visible_text
 from bot.transcript import Transcript, channel_of
 from db.evidence_store import EvidenceRejected
 from understanding.language import detect_language
@@ -71,6 +72,11 @@ class HubConfig:
     #: How long after a missing reply Rasa may still be working on that message; only
     #: then does the tracker decide whether it arrived (set to Rasa's client timeout).
     recheck_seconds: float = 30.0
+    #: Messages (and files) per customer per minute, and at most this many at once.
+    customer_per_minute: float = 30.0
+    customer_burst: float = 20.0
+    #: Conversations whose state (language, offered buttons) is kept in memory.
+    max_conversations: int = 10_000
 
 
 @dataclass
@@ -80,6 +86,26 @@ class _Conversation:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     #: Button payloads Rasa offered last; only these may reach Rasa unsanitised.
     buttons: list[dict[str, str]] = field(default_factory=list)
+
+
+class _Conversations(OrderedDict[str, _Conversation]):
+    """Per-sender state, created on first use and bounded: beyond ``limit`` the oldest
+    idle bot-mode conversations are forgotten (their language is detected again; a human's
+    chat is never dropped, it is replayed from the audit log anyway)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __missing__(self, sender: str) -> _Conversation:
+        conv = _Conversation()
+        self[sender] = conv
+        if len(self) > self.limit:
+            idle = [s for s, c in self.items() if c.mode == "bot" and not c.lock.locked()]
+            for old in idle[: len(self) - self.limit]:
+                if old != sender:
+                    del self[old]
+        return conv
 
 
 def is_handoff(message: dict[str, Any]) -> bool:
@@ -107,7 +133,11 @@ class ConversationHub:
         self.outbox = outbox or Outbox(transcript.sessions)
         self.evidence = evidence
         self.config = config or HubConfig()
-        self._conversations: dict[str, _Conversation] = defaultdict(_Conversation)
+        self._conversations = _Conversations(self.config.max_conversations)
+        self._limiter = RateLimiter(
+            self.config.customer_per_minute, self.config.customer_burst,
+            max_keys=self.config.max_conversations,
+        )
         self._sinks: dict[str, set[JsonSink]] = defaultdict(set)
         self._agents: dict[str, set[asyncio.Queue[dict[str, Any]]]] = defaultdict(set)
         self._pushers: dict[str, Pusher] = {}
@@ -138,7 +168,7 @@ class ConversationHub:
     def subscribe_customer(self, sender: str, sink: JsonSink) -> Callable[[], None]:
         """An open web page of ``sender``; returns the unsubscribe function."""
         self._sinks[sender].add(sink)
-        return lambda: self._sinks[sender].discard(sink)
+        return lambda: _discard(self._sinks, sender, sink)
 
     def subscribe_agent(
         self, sender: str, queue: asyncio.Queue[dict[str, Any]]
@@ -149,7 +179,7 @@ class ConversationHub:
         "at", ...}``.
         """
         self._agents[sender].add(queue)
-        return lambda: self._agents[sender].discard(queue)
+        return lambda: _discard(self._agents, sender, queue)
 
     # -- state -----------------------------------------------------------------------
 
@@ -206,6 +236,13 @@ class ConversationHub:
             return conv.language
         return conv.language or detect_language(text, default=self.config.default_language)
 
+    def throttled(self, sender: str, language: str) -> dict[str, Any] | None:
+        """The "slow down" answer when this sender is over its rate, else None."""
+        wait = self._limiter.allow(sender)
+        if not wait:
+            return None
+        return {**self.refusal("slow_down", language, seconds=wait), "retry_after": wait}
+
     def refusal(self, key: str, language: str, **values: object) -> dict[str, Any]:
         """A gateway sentence shaped like a Rasa message; ``gateway`` names the reason."""
         return {"text": gateway_message(key, language, **values), "gateway": key}
@@ -226,18 +263,19 @@ class ConversationHub:
         metadata = dict(metadata or {})
         metadata.setdefault("channel", channel_of(sender))
         conv = self._conversations[sender]
-        language = self._language_for(sender, text, metadata)
+        language = self._language_for(sender, text[: self.config.max_message_chars], metadata)
+        if (slow := self.throttled(sender, language)) is not None:
+            return [slow]
         offered = {b.get("payload") for b in conv.buttons}
+        limit = self.config.max_message_chars
         if payload is not None and payload in offered:
             to_rasa = payload
+            shown = visible_text(text[: limit * 4])[:limit]
         else:
-            cleaned = clean_customer_text(text, self.config.max_message_chars)
+            cleaned = clean_customer_text(text, limit)
             if cleaned.problem:
-                return [
-                    self.refusal(cleaned.problem, language, limit=self.config.max_message_chars)
-                ]
-            to_rasa = cleaned.text
-        shown = text.strip() if payload is None else text
+                return [self.refusal(cleaned.problem, language, limit=limit)]
+            to_rasa, shown = cleaned.text, cleaned.shown
         await asyncio.to_thread(
             self.transcript.record, sender, "customer", shown or to_rasa, language=language
         )
@@ -252,11 +290,15 @@ class ConversationHub:
         data: bytes,
         filename: str | None,
         metadata: dict[str, Any] | None = None,
+        *,
+        require_case: bool = False,
     ) -> tuple[AcceptedEvidence | None, list[dict[str, Any]]]:
         """Keep an evidence file on the customer's case, then tell Rasa (or the agent).
 
         Returns the accepted file (None when refused) and the messages to show: the
         confirmation followed by Rasa's answer, or the refusal in the customer's language.
+        ``require_case``: refuse unless the sender already has a case (web ids cost
+        nothing to make, so an upload from a new one must not create a draft).
         """
         if self.evidence is None:
             raise RuntimeError("this hub has no evidence intake")
@@ -266,6 +308,10 @@ class ConversationHub:
         if metadata.get("language") in ("zh", "en"):
             conv.language = str(metadata["language"])
         language = self.language(sender)
+        if (slow := self.throttled(sender, language)) is not None:
+            return None, [slow]
+        if require_case and await asyncio.to_thread(self.transcript.case_for, sender) is None:
+            return None, [self.refusal("evidence_no_case", language)]
         try:
             accepted = await asyncio.to_thread(
                 self.evidence.accept, sender, data, filename, language=language
@@ -464,3 +510,12 @@ class ConversationHub:
     async def notify_agents(self, sender: str, event: dict[str, Any]) -> None:
         """Channels report things agents should see (e.g. ``{"type": "evidence"}``)."""
         await self._to_agents(sender, event)
+
+
+def _discard(registry: dict[str, set[Any]], sender: str, item: object) -> None:
+    """Unsubscribe, dropping the sender's entry once empty (bounded per-sender state)."""
+    items = registry.get(sender)
+    if items is not None:
+        items.discard(item)
+        if not items:
+            del registry[sender]

@@ -68,6 +68,18 @@ GATEWAY_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "请选择语言 / Choose a language:",
         "en": "Choose a language / 请选择语言:",
     },
+    "body_too_large": {
+        "zh": "请求太大了（最多 {limit}），我没有读取它。消息请分成几条发送；文件请压缩后再上传。",
+        "en": "That request is too large (at most {limit}), so I did not read it. Please split messages, or compress files before uploading.",
+    },
+    "slow_down": {
+        "zh": "您发送得太快了，请慢一点，{seconds} 秒后再试。",
+        "en": "You're sending too fast; please slow down and try again in {seconds} s.",
+    },
+    "evidence_no_case": {
+        "zh": "请先告诉我发生了什么，我建好案件后您再发送证据文件。这个文件我没有保存。",
+        "en": "Please tell me what happened first; once your case is started, send the evidence file again. I did not keep this one.",
+    },
     "handoff_waiting": {
         "zh": "已为您转接人工客服，请稍候；您在这里发送的消息都会转给客服。",
         "en": "You're being connected to a person; please wait. Everything you send here goes to the agent.",

@@ -37,6 +37,13 @@ class GatewaySettings(BaseSettings):
     handoff_timeout_seconds: float = Field(300.0, alias="HANDOFF_TIMEOUT_SECONDS", gt=0)
     staff_telegram_chat_id: str | None = Field(None, alias="STAFF_TELEGRAM_CHAT_ID")
     staff_console_url: str | None = Field(None, alias="STAFF_CONSOLE_URL")
+    # bounded input (bot/body_limit.py, bot/rate_limit.py): bytes per request body (uploads
+    # get the evidence limit plus the multipart envelope), requests per minute.
+    max_body_bytes: int = Field(64 * 1024, alias="MAX_BODY_BYTES", gt=0)
+    rate_customer_per_minute: float = Field(30.0, alias="RATE_CUSTOMER_PER_MINUTE", gt=0)
+    rate_customer_burst: float = Field(20.0, alias="RATE_CUSTOMER_BURST", gt=0)
+    rate_ip_per_minute: float = Field(240.0, alias="RATE_IP_PER_MINUTE", gt=0)
+    rate_login_per_minute: float = Field(5.0, alias="RATE_LOGIN_PER_MINUTE", gt=0)
 
 
 @lru_cache(maxsize=1)

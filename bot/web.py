@@ -29,6 +29,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from bot.hub import ConversationHub
+from bot.rate_limit import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,8 @@ STATUS = {
     "evidence_executable": 415,
     "evidence_type_not_allowed": 415,
     "evidence_type_mismatch": 415,
+    "evidence_no_case": 409,
+    "slow_down": 429,
 }
 #: What the widget offers in its file picker; the server decides by content anyway.
 ACCEPT = (
@@ -77,6 +80,28 @@ def hub_of(app_state: Any) -> ConversationHub:
 def _status(messages: list[dict[str, Any]]) -> int:
     codes = [STATUS.get(str(m.get("gateway")), 200) for m in messages if m.get("gateway")]
     return max(codes, default=200)
+
+
+def _answer(body: dict[str, Any], status: int) -> JSONResponse:
+    """The JSON answer; a 429 also says when to come back (``Retry-After``)."""
+    headers = {}
+    if status == 429:
+        wait = next((m.get("retry_after") for m in body["messages"] if m.get("retry_after")), 1)
+        headers["Retry-After"] = str(wait)
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _address_throttled(request: Request, language: str | None) -> JSONResponse | None:
+    """Per-address limit (a sender rotating session ids still comes from one address)."""
+    limiter: RateLimiter | None = getattr(request.app.state, "ip_limiter", None)
+    address = request.client.host if request.client else "unknown"
+    wait = limiter.allow(address) if limiter else 0
+    if not wait:
+        return None
+    hub = hub_of(request.app.state)
+    refusal = hub.refusal("slow_down", language or hub.config.default_language, seconds=wait)
+    refusal["retry_after"] = wait
+    return _answer({"messages": [refusal]}, 429)
 
 
 def _metadata(language: str | None) -> dict[str, Any]:
@@ -121,13 +146,15 @@ async def chat_config(request: Request) -> dict[str, Any]:
 @router.post("/chat/{session_id}/messages", response_model=ChatOut)
 async def chat(session_id: str, body: ChatIn, request: Request) -> Any:
     _check_session(session_id)
+    if (slow := _address_throttled(request, body.language)) is not None:
+        return slow
     hub = hub_of(request.app.state)
     messages = await hub.handle_customer_text(
         f"web:{session_id}", body.text, _metadata(body.language), payload=body.payload
     )
     status = _status(messages)
     if status != 200:
-        return JSONResponse({"messages": messages}, status_code=status)
+        return _answer({"messages": messages}, status)
     return {"messages": messages}
 
 
@@ -154,18 +181,20 @@ async def upload_evidence(
 ) -> JSONResponse:
     """One evidence file: kept by content hash, put on the case, then Rasa is told."""
     _check_session(session_id)
+    if (slow := _address_throttled(request, language)) is not None:
+        return slow
     hub = hub_of(request.app.state)
     if hub.evidence is None:
         return JSONResponse({"messages": []}, status_code=503)
     sender = f"web:{session_id}"
-    # Read at most one byte more than allowed: enough to refuse without holding 1 GB.
+    # The body limit (bot/body_limit.py) already refused a body over the evidence limit
+    # before it was spooled; read at most one byte more than allowed all the same.
     data = await file.read(hub.evidence.max_bytes + 1)
     accepted, messages = await hub.handle_customer_file(
-        sender, data, file.filename, _metadata(language)
+        sender, data, file.filename, _metadata(language), require_case=True
     )
     body = {"evidence": accepted.to_json() if accepted else None, "messages": messages}
-    status = 200 if accepted else _status(messages)
-    return JSONResponse(body, status_code=status)
+    return _answer(body, 200 if accepted else _status(messages))
 
 
 @router.websocket("/ws/{session_id}")

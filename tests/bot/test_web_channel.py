@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from bot.app import create_app
 from bot.hub import ConversationHub
 from bot.settings import GatewaySettings
+from claims.case import Case
 from db.uow import UnitOfWork
 from tests.bot.fake_telegram import PNG, FakeRasa
 
@@ -66,7 +67,16 @@ def test_bad_messages_are_refused_politely(client: TestClient, text: str, status
     assert response.json()["messages"][0]["text"]
 
 
+def start_case(client: TestClient, session: str = SESSION) -> str:
+    """A draft case for this session, as the intake would have saved it."""
+    with UnitOfWork(hub(client).transcript.sessions) as uow:
+        case = uow.cases.add(Case(language="en"), identity=f"web:{session}")
+        uow.commit()
+    return str(case.reference)
+
+
 def test_screenshot_upload_is_kept_with_its_sha256(client: TestClient) -> None:
+    start_case(client)
     response = client.post(
         f"/chat/{SESSION}/evidence",
         files={"file": ("screenshot.png", PNG, "image/png")},
@@ -84,6 +94,7 @@ def test_screenshot_upload_is_kept_with_its_sha256(client: TestClient) -> None:
 
 def test_a_program_named_png_is_refused_clearly(client: TestClient) -> None:
     elf = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 500
+    start_case(client)
     response = client.post(
         f"/chat/{SESSION}/evidence", files={"file": ("screenshot.png", elf, "image/png")},
         data={"language": "en"},
@@ -95,6 +106,7 @@ def test_a_program_named_png_is_refused_clearly(client: TestClient) -> None:
 
 
 def test_a_25_mb_file_is_too_large(client: TestClient) -> None:
+    start_case(client)
     response = client.post(
         f"/chat/{SESSION}/evidence",
         files={"file": ("log.txt", b"a" * (25 * 1024 * 1024), "text/plain")},

@@ -33,19 +33,24 @@ CUSTOMERS = 50
 PATIENCE = 120.0
 
 
-@pytest.fixture(scope="module")
-def outage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def own_stack(
+    factory: pytest.TempPathFactory, name: str, env: dict[str, str]
+) -> Iterator[Stack]:
+    """A stack of one test module's own, with ``env`` added (the fixture body)."""
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make train` first", pytrace=False)
-    running = Stack(
-        workdir=tmp_path_factory.mktemp("delivery"),
-        extra_env={"RASA_RETRY_SECONDS": "0.5", "RASA_TIMEOUT_SECONDS": "4"},
-    )
+    running = Stack(workdir=factory.mktemp(name), extra_env=env)
     try:
         running.start()
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="module")
+def outage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    env = {"RASA_RETRY_SECONDS": "0.5", "RASA_TIMEOUT_SECONDS": "4"}
+    yield from own_stack(tmp_path_factory, "delivery", env)
 
 
 def send(stack: Stack, session: str, text: str) -> int:
