@@ -22,10 +22,12 @@ from bot.hub import ConversationHub, HubConfig
 from bot.rasa_client import RasaClient
 from bot.rate_limit import RateLimiter
 from bot.settings import GatewaySettings, get_settings
+from bot.staff.console import LoginGuard
 from bot.staff.notify import Notifier
 from bot.staff.router import staff_router
 from bot.staff.service import StaffService
 from bot.staff.watcher import Announcer, HandoffWatcher
+from bot.tracker_eraser import TrackerEraser
 from bot.transcript import Transcript
 from claims.names import Names
 from claims.policy import load_policy
@@ -58,6 +60,7 @@ def build_hub(settings: GatewaySettings, database: Database, rasa: RasaClient) -
             customer_burst=settings.rate_customer_burst,
         ),
         evidence=EvidenceIntake(database.evidence, database.sessions, transcript),
+        eraser=TrackerEraser(settings.tracker_db) if settings.tracker_db else None,
     )
 
 
@@ -66,6 +69,7 @@ def create_app(
 ) -> FastAPI:
     """Wire the gateway; migrations run and the hub starts when the app starts."""
     settings = settings or get_settings()
+    directory = AgentDirectory.from_settings(settings)  # refuses placeholder tokens first
     database = open_database(db_settings or DbSettings())
     names = Names(load_policy())
     token = settings.rasa_token.get_secret_value() if settings.rasa_token else None
@@ -105,5 +109,6 @@ def create_app(
     app.include_router(web.router)  # web chat: /, /widget.js, /ws, /chat/... (bot/web.py)
     app.include_router(telegram_bridge.router)  # POST /telegram/webhook (webhook mode only)
     # /api (staff API), /staff console, hand-off watcher (bot/staff/)
-    app.include_router(staff_router(staff, AgentDirectory.from_settings(settings), watcher))
+    guard = LoginGuard(settings.cookie_secure(), RateLimiter(settings.rate_login_per_minute))
+    app.include_router(staff_router(staff, directory, watcher, guard))
     return app

@@ -109,8 +109,18 @@ class _Conversations(OrderedDict[str, _Conversation]):
 
 
 def is_handoff(message: dict[str, Any]) -> bool:
+    return _custom_type(message) == "handoff"
+
+
+def _custom_type(message: dict[str, Any]) -> str | None:
     custom = message.get("custom")
-    return isinstance(custom, dict) and custom.get("type") == "handoff"
+    return str(custom.get("type")) if isinstance(custom, dict) else None
+
+
+class Eraser(Protocol):
+    """Removes a sender's conversation from Rasa's tracker store (bot/tracker_eraser.py)."""
+
+    def erase(self, sender: str) -> int: ...
 
 
 def _now() -> str:
@@ -127,10 +137,12 @@ class ConversationHub:
         config: HubConfig | None = None,
         evidence: EvidenceIntake | None = None,
         outbox: Outbox | None = None,
+        eraser: Eraser | None = None,
     ) -> None:
         self.rasa = rasa
         self.transcript = transcript
         self.outbox = outbox or Outbox(transcript.sessions)
+        self.eraser = eraser
         self.evidence = evidence
         self.config = config or HubConfig()
         self._conversations = _Conversations(self.config.max_conversations)
@@ -392,6 +404,8 @@ class ConversationHub:
                     self.transcript.record, sender, "bot", str(text), language=language
                 )
                 await self._to_agents(sender, {"type": "bot", "text": str(text)})
+        if any(_custom_type(m) == "data_deleted" for m in messages):
+            await self._forget(sender)
         handoff = next((m["custom"] for m in messages if is_handoff(m)), None)
         if handoff is not None and conv.mode != "human":
             conv.mode = "human"
@@ -411,6 +425,16 @@ class ConversationHub:
             except Exception:
                 log.exception("outbox worker failed; restarting it")
                 await asyncio.sleep(self.config.retry_seconds)
+
+    async def _forget(self, sender: str) -> None:
+        """The customer deleted their data (the action said ``data_deleted``): erase
+        the Rasa conversation, what was still on its way, and what we hold in memory."""
+        await asyncio.to_thread(self.outbox.forget_sender, sender)
+        if self.eraser is not None:
+            erased = await asyncio.to_thread(self.eraser.erase, sender)
+            log.info("erased %d tracker events of a deleted customer", erased)
+        conv = self._conversations[sender]
+        conv.buttons, conv.language = [], None
 
     async def _retry_loop(self) -> None:
         """Send kept messages, oldest sender first; also those a previous run left."""

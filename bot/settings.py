@@ -15,6 +15,8 @@ class GatewaySettings(BaseSettings):
 
     rasa_url: str = Field("http://127.0.0.1:5005", alias="RASA_URL")
     rasa_token: SecretStr | None = Field(None, alias="RASA_TOKEN")
+    # Rasa's SQL tracker store (a SQLite path or a SQLAlchemy URL): deletion erases there.
+    tracker_db: str | None = Field(None, alias="TRACKER_DB")
     rasa_timeout_seconds: float = Field(30.0, alias="RASA_TIMEOUT_SECONDS")
     host: str = Field("127.0.0.1", alias="GATEWAY_HOST")
     port: int = Field(8000, alias="GATEWAY_PORT")
@@ -44,6 +46,13 @@ class GatewaySettings(BaseSettings):
     rate_customer_burst: float = Field(20.0, alias="RATE_CUSTOMER_BURST", gt=0)
     rate_ip_per_minute: float = Field(240.0, alias="RATE_IP_PER_MINUTE", gt=0)
     rate_login_per_minute: float = Field(5.0, alias="RATE_LOGIN_PER_MINUTE", gt=0)
+    # The staff cookie's Secure flag; unset: on, unless the gateway is plain HTTP on loopback.
+    staff_cookie_secure: bool | None = Field(None, alias="STAFF_COOKIE_SECURE")
+
+    def cookie_secure(self) -> bool:
+        if self.staff_cookie_secure is not None:
+            return self.staff_cookie_secure
+        return self.host not in ("127.0.0.1", "localhost", "::1")
 
 
 @lru_cache(maxsize=1)

@@ -95,7 +95,7 @@ def _address_throttled(request: Request, language: str | None) -> JSONResponse |
     """Per-address limit (a sender rotating session ids still comes from one address)."""
     limiter: RateLimiter | None = getattr(request.app.state, "ip_limiter", None)
     address = request.client.host if request.client else "unknown"
-    wait = limiter.allow(address) if limiter else 0
+    wait = limiter.allow(address) if limiter is not None else 0
     if not wait:
         return None
     hub = hub_of(request.app.state)

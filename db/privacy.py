@@ -29,6 +29,21 @@ if TYPE_CHECKING:
 
 EXPORT_SCHEMA = "claim-customer-export/1"
 REDACTED = "[redacted]"
+#: Parts of the staff case packet that are about our work, not about the customer: the
+#: audit trail (internal staff notes, agent names) and who was assigned when.
+INTERNAL_PARTS = ("audit", "assignments")
+
+
+def customer_view(packet: dict[str, Any]) -> dict[str, Any]:
+    """A case packet as the customer may see it: without :data:`INTERNAL_PARTS`; notes
+    written *for* the customer stay (they were sent to them anyway)."""
+    view = {k: v for k, v in packet.items() if k not in INTERNAL_PARTS}
+    view["notes_for_you"] = [
+        {"at": a["at"], "text": a["details"].get("text", "")}
+        for a in packet.get("audit", [])
+        if a["action"] == "staff_note" and a["details"].get("for_customer")
+    ]
+    return view
 
 
 def _customer_id(uow: UnitOfWork, customer: int | IdentityLike) -> int:
@@ -68,7 +83,7 @@ def export_customer_data(
             "channels": list(record.identities),
             "anonymised": record.anonymised,
         },
-        "cases": [case_packet(uow, ref) for ref in refs],
+        "cases": [customer_view(case_packet(uow, ref)) for ref in refs],
         "messages_without_case": [
             {"sender": m.sender, "channel": m.channel, "text": m.text, "at": m.at.isoformat()}
             for m in loose

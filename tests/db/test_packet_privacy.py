@@ -143,3 +143,24 @@ def test_export_then_delete_round_trip(
     assert "customer_data_deleted" in trail and "data_exported" in trail
     assert bob_case is not None and bob_case.customer_name == "bob"
     assert len([e for e in bob_case.evidence if e.sha256]) == 2
+
+
+def test_the_customer_export_leaves_out_internal_staff_notes(
+    session_factory: sessionmaker[Session], evidence_store: EvidenceStore
+) -> None:
+    """Issue 16: the export held the audit trail, so internal notes reached the customer."""
+    ref = _seed(session_factory, evidence_store, "telegram:300", "carol")
+    with UnitOfWork(session_factory) as uow:
+        for text, for_customer in (("seems to exaggerate", False), ("we are on it", True)):
+            uow.cases.audit(
+                "staff_note", actor="agent:alice", case_reference=ref,
+                details={"text": text, "for_customer": for_customer},
+            )  # fmt: skip
+        uow.commit()
+    with UnitOfWork(session_factory) as uow:
+        exported = export_customer_data(uow, "telegram:300")
+    dumped = json.dumps(exported, ensure_ascii=False)
+    assert "seems to exaggerate" not in dumped and "agent:alice" not in dumped
+    [case] = exported["cases"]
+    assert "audit" not in case and "assignments" not in case
+    assert [n["text"] for n in case["notes_for_you"]] == ["we are on it"]
