@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from claims.case import (
@@ -164,3 +165,32 @@ def test_the_customer_export_leaves_out_internal_staff_notes(
     [case] = exported["cases"]
     assert "audit" not in case and "assignments" not in case
     assert [n["text"] for n in case["notes_for_you"]] == ["we are on it"]
+
+
+def test_retention_anonymises_only_closed_cases_older_than_the_setting(
+    session_factory: sessionmaker[Session], evidence_store: EvidenceStore
+) -> None:
+    """Issue 16: there was no retention at all; closed cases kept their words forever."""
+    from db.models import CaseRow
+    from db.retention import purge_closed_cases
+
+    now = T0 + timedelta(days=400)
+    old_closed = _seed(session_factory, evidence_store, "telegram:401", "dora")
+    new_closed = _seed(session_factory, evidence_store, "telegram:402", "emil")
+    old_open = _seed(session_factory, evidence_store, "telegram:403", "fay")
+    ages = {old_closed: ("closed", 100), new_closed: ("closed", 10), old_open: ("open", 100)}
+    with UnitOfWork(session_factory) as uow:
+        for ref, (status, days) in ages.items():
+            row = uow.session.execute(select(CaseRow).where(CaseRow.reference == ref)).scalar_one()
+            row.status, row.updated_at = status, now - timedelta(days=days)
+        uow.commit()
+    with UnitOfWork(session_factory) as uow:
+        done = purge_closed_cases(uow, 30, now=now, store=evidence_store)
+        uow.commit()
+    assert done["cases_anonymised"] == [old_closed]
+    with UnitOfWork(session_factory) as uow:
+        kept = {ref: case_packet(uow, ref) for ref in ages}
+    assert kept[old_closed]["description"] == ""
+    assert kept[old_closed]["transcript"][0]["text"] == REDACTED
+    assert kept[new_closed]["description"] == "emil 的客户数据泄露"
+    assert kept[old_open]["description"] == "fay 的客户数据泄露"
