@@ -125,7 +125,13 @@ def test_burst_with_rasa_killed_and_gateway_restarted_loses_and_doubles_nothing(
 
 
 def test_reply_timeout_is_not_resent_as_undelivered(outage: Stack) -> None:
-    """Rasa has the message but answers after the gateway gave up: it must not hear it twice."""
+    """Rasa has the message but answers after the gateway gave up: it must not hear it twice.
+
+    A regression check more than a reproduction: Sanic cancels the request of a client that
+    went away, so even the old resend-on-timeout was heard once here. The rule itself is
+    pinned in tests/bot/test_outbox.py; the burst test above exercises it for real (under
+    load Rasa answers after the 4 s timeout).
+    """
     session = f"slow{uuid.uuid4().hex}"
     sender = f"web:{session}"
     text = "hello, I would like to report an outage"
