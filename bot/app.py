@@ -96,6 +96,7 @@ def create_app(
     app.state.rasa = rasa
     app.state.hub = hub
     app.state.ip_limiter = RateLimiter(settings.rate_ip_per_minute)
+    app.state.trust_forwarded_for = settings.rate_trust_forwarded_for
     upload_limit = database.evidence.max_bytes + MULTIPART_OVERHEAD
     app.add_middleware(
         BodyLimit, default=settings.max_body_bytes,

@@ -309,8 +309,9 @@ class ConversationHub:
 
         Returns the accepted file (None when refused) and the messages to show: the
         confirmation followed by Rasa's answer, or the refusal in the customer's language.
-        ``require_case``: refuse unless the sender already has a case (web ids cost
-        nothing to make, so an upload from a new one must not create a draft).
+        ``require_case``: refuse unless we already know the sender (they wrote to us
+        before): web ids cost nothing to make, so an upload from a brand-new one must not
+        create a draft. A known customer without a case still gets one (nothing is lost).
         """
         if self.evidence is None:
             raise RuntimeError("this hub has no evidence intake")
@@ -322,7 +323,7 @@ class ConversationHub:
         language = self.language(sender)
         if (slow := self.throttled(sender, language)) is not None:
             return None, [slow]
-        if require_case and await asyncio.to_thread(self.transcript.case_for, sender) is None:
+        if require_case and not await asyncio.to_thread(self.transcript.known, sender):
             return None, [self.refusal("evidence_no_case", language)]
         try:
             accepted = await asyncio.to_thread(

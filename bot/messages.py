@@ -77,8 +77,8 @@ GATEWAY_MESSAGES: dict[str, dict[str, str]] = {
         "en": "You're sending too fast; please slow down and try again in {seconds} s.",
     },
     "evidence_no_case": {
-        "zh": "请先告诉我发生了什么，我建好案件后您再发送证据文件。这个文件我没有保存。",
-        "en": "Please tell me what happened first; once your case is started, send the evidence file again. I did not keep this one.",
+        "zh": "请先用一句话告诉我发生了什么，然后再发送证据文件。这个文件我没有保存。",
+        "en": "Please tell me in a message what happened first, then send the evidence file again. I did not keep this one.",
     },
     "handoff_waiting": {
         "zh": "已为您转接人工客服，请稍候；您在这里发送的消息都会转给客服。",

@@ -46,6 +46,8 @@ class GatewaySettings(BaseSettings):
     rate_customer_burst: float = Field(20.0, alias="RATE_CUSTOMER_BURST", gt=0)
     rate_ip_per_minute: float = Field(240.0, alias="RATE_IP_PER_MINUTE", gt=0)
     rate_login_per_minute: float = Field(5.0, alias="RATE_LOGIN_PER_MINUTE", gt=0)
+    # Behind a TLS proxy every request comes from the proxy: count X-Forwarded-For instead.
+    rate_trust_forwarded_for: bool = Field(False, alias="RATE_TRUST_FORWARDED_FOR")
     # The staff cookie's Secure flag; unset: on, unless the gateway is plain HTTP on loopback.
     staff_cookie_secure: bool | None = Field(None, alias="STAFF_COOKIE_SECURE")
 

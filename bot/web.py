@@ -91,10 +91,19 @@ def _answer(body: dict[str, Any], status: int) -> JSONResponse:
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def client_address(request: Request) -> str:
+    """The caller's address; behind a TLS proxy (``RATE_TRUST_FORWARDED_FOR``) the
+    address the proxy put last into ``X-Forwarded-For``, since every request comes from it."""
+    forwarded = request.headers.get("x-forwarded-for", "")
+    if forwarded and getattr(request.app.state, "trust_forwarded_for", False):
+        return forwarded.split(",")[-1].strip()
+    return request.client.host if request.client else "unknown"
+
+
 def _address_throttled(request: Request, language: str | None) -> JSONResponse | None:
     """Per-address limit (a sender rotating session ids still comes from one address)."""
     limiter: RateLimiter | None = getattr(request.app.state, "ip_limiter", None)
-    address = request.client.host if request.client else "unknown"
+    address = client_address(request)
     wait = limiter.allow(address) if limiter is not None else 0
     if not wait:
         return None

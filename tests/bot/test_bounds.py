@@ -6,6 +6,7 @@ The same findings against the running gateway: tests/integration/test_bounds.py.
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -95,3 +96,27 @@ async def test_per_sender_state_is_bounded(sessions: sessionmaker[Session]) -> N
     queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     hub.subscribe_agent("web:x1234567", queue)()
     assert "web:x1234567" not in hub._agents
+
+
+async def test_only_a_customer_we_heard_from_gets_a_draft_by_upload(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    from bot.evidence import EvidenceIntake
+    from db.evidence_store import EvidenceStore
+    from tests.bot.fake_telegram import PNG
+
+    transcript = Transcript(sessions)
+    store = EvidenceStore(tmp_path / "evidence", 1024 * 1024)
+    hub = ConversationHub(
+        FakeRasa(), transcript, evidence=EvidenceIntake(store, sessions, transcript)
+    )
+    accepted, [refusal] = await hub.handle_customer_file(
+        "web:new12345", PNG, "a.png", {"language": "en"}, require_case=True
+    )
+    assert accepted is None and refusal["gateway"] == "evidence_no_case"
+    assert not transcript.known("web:new12345")  # no customer, no draft
+    await hub.handle_customer_text("web:new12345", "our API was down", {"language": "en"})
+    accepted, _ = await hub.handle_customer_file(
+        "web:new12345", PNG, "a.png", {"language": "en"}, require_case=True
+    )
+    assert accepted is not None and accepted.reference.startswith("CLM-")
