@@ -376,6 +376,21 @@ class AuditRow(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class StaffNoteRow(Base):
+    """An agent's note on a case. A table of its own, not audit details, because a
+    customer's deletion must be able to blank it (the audit log is append-only); the audit
+    entry ``staff_note`` records only that a note was written (its id)."""
+
+    __tablename__ = "staff_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text, default="")
+    for_customer: Mapped[bool] = mapped_column(Boolean, default=False)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class OutboxRow(Base):
     """A customer message on its way to Rasa, kept until Rasa has it (issue 16 item 6).
 

@@ -24,6 +24,7 @@ from db.models import (
 )
 from db.packet import case_packet
 from db.repository import ChannelIdentity, IdentityLike
+from db.staff_notes import blank_notes, notes_of
 
 if TYPE_CHECKING:
     from db.uow import UnitOfWork
@@ -35,14 +36,15 @@ REDACTED = "[redacted]"
 INTERNAL_PARTS = ("audit", "assignments")
 
 
-def customer_view(packet: dict[str, Any]) -> dict[str, Any]:
+def customer_view(uow: UnitOfWork, reference: str) -> dict[str, Any]:
     """A case packet as the customer may see it: without :data:`INTERNAL_PARTS`; notes
     written *for* the customer stay (they were sent to them anyway)."""
+    packet = case_packet(uow, reference)
     view = {k: v for k, v in packet.items() if k not in INTERNAL_PARTS}
     view["notes_for_you"] = [
-        {"at": a["at"], "text": a["details"].get("text", "")}
-        for a in packet.get("audit", [])
-        if a["action"] == "staff_note" and a["details"].get("for_customer")
+        {"at": n["at"], "text": n["text"]}
+        for n in notes_of(uow.session, reference)
+        if n["for_customer"]
     ]
     return view
 
@@ -84,7 +86,7 @@ def export_customer_data(
             "channels": list(record.identities),
             "anonymised": record.anonymised,
         },
-        "cases": [customer_view(case_packet(uow, ref)) for ref in refs],
+        "cases": [customer_view(uow, ref) for ref in refs],
         "messages_without_case": [
             {"sender": m.sender, "channel": m.channel, "text": m.text, "at": m.at.isoformat()}
             for m in loose
@@ -120,6 +122,7 @@ def anonymise_cases(
     if case_ids:
         for c in session.execute(select(CsatRow).where(CsatRow.case_id.in_(case_ids))).scalars():
             c.comment = ""
+    blank_notes(session, case_ids)
     session.flush()
     return redacted, _remove_unused_files(uow, hashes, store)
 

@@ -149,22 +149,27 @@ def test_export_then_delete_round_trip(
 def test_the_customer_export_leaves_out_internal_staff_notes(
     session_factory: sessionmaker[Session], evidence_store: EvidenceStore
 ) -> None:
-    """Issue 16: the export held the audit trail, so internal notes reached the customer."""
+    """Issue 16: the export held the audit trail, so internal notes reached the customer;
+    and deletion left the notes (they lived in the append-only audit log)."""
+    from db.staff_notes import add_note, notes_of
+
     ref = _seed(session_factory, evidence_store, "telegram:300", "carol")
     with UnitOfWork(session_factory) as uow:
-        for text, for_customer in (("seems to exaggerate", False), ("we are on it", True)):
-            uow.cases.audit(
-                "staff_note", actor="agent:alice", case_reference=ref,
-                details={"text": text, "for_customer": for_customer},
-            )  # fmt: skip
+        for text, for_customer in (("carol seems to exaggerate", False), ("we are on it", True)):
+            add_note(uow.session, ref, "agent:alice", text, for_customer=for_customer)
         uow.commit()
     with UnitOfWork(session_factory) as uow:
         exported = export_customer_data(uow, "telegram:300")
     dumped = json.dumps(exported, ensure_ascii=False)
-    assert "seems to exaggerate" not in dumped and "agent:alice" not in dumped
+    assert "exaggerate" not in dumped and "agent:alice" not in dumped
     [case] = exported["cases"]
     assert "audit" not in case and "assignments" not in case
     assert [n["text"] for n in case["notes_for_you"]] == ["we are on it"]
+    with UnitOfWork(session_factory) as uow:
+        delete_customer_data(uow, "telegram:300", actor="customer", store=evidence_store)
+        uow.commit()
+    with UnitOfWork(session_factory) as uow:
+        assert [n["text"] for n in notes_of(uow.session, ref)] == ["", ""]
 
 
 def test_retention_anonymises_only_closed_cases_older_than_the_setting(

@@ -1,4 +1,5 @@
-"""outbox: customer messages on their way to Rasa (issue 16, nothing lost)
+"""outbox: customer messages on their way to Rasa (issue 16, nothing lost); staff_notes:
+agents' notes in a table deletion can blank (issue 16, privacy)
 
 Revision ID: 0002_outbox
 Revises: 0001
@@ -18,6 +19,22 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "staff_notes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("actor", sa.String(length=120), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("for_customer", sa.Boolean(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases.id"], name=op.f("fk_staff_notes_case_id_cases"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_staff_notes")),
+    )
+    with op.batch_alter_table("staff_notes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_staff_notes_case_id"), ["case_id"], unique=False)
     op.create_table(
         "outbox",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -42,3 +59,6 @@ def downgrade() -> None:
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outbox_sender"))
     op.drop_table("outbox")
+    with op.batch_alter_table("staff_notes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_staff_notes_case_id"))
+    op.drop_table("staff_notes")
