@@ -1,13 +1,14 @@
 """Status lookup, resuming a draft, handoff to a person, and the customer's data rights.
 
-A case is only discussed with the channel identity that owns it, or with someone who gives
-the email or phone stored on it; a wrong reference gets the same answer as an unknown one
-so case numbers cannot be probed.
+A case is only discussed with a conversation whose identity owns it. Any other
+conversation (a new browser, another channel, or someone who merely knows the reference)
+is asked for the one-time code emailed to the case's own address (``actions/access.py``);
+until then nothing of the case reaches the chat, and the answer is the same for a
+reference that does not exist, so references cannot be probed.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -16,40 +17,51 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import store
+from actions.access import ABANDONED, PENDING, RESUME, STATUS, ask_for_code, pending_access
 from actions.common import language_of, mentioned_reference, message_time, policy
 from actions.intake import CUSTOMER_SLOTS, report_not_request
 from claims.case import Case
 from claims.lifecycle import HUMAN_REQUESTED, CaseNotFound, NotYourCase
 from claims.names import Names
 from claims.status import is_draft
+from db.access_codes import Outcome
 from understanding.case_slots import case_from_slots, slots_from_case
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-DIGITS = re.compile(r"\d")
+
+def tell_status(dispatcher: CollectingDispatcher, tracker: Tracker, case: Case) -> list[EventType]:
+    """The status of a case this conversation owns."""
+    reference = str(case.reference)
+    language = language_of(tracker)
+    names = Names(policy())
+    dispatcher.utter_message(
+        response="utter_case_status",
+        reference=reference,
+        category=names.category(case.category, language),
+        stage=names.stage(case.stage, language),
+        status=store.case_status(reference),
+    )
+    return [SlotSet("case_reference", reference)]
 
 
-def contact_matches(case: Case, text: str) -> bool:
-    """The message carries the email or phone stored on the case."""
-    emails = {e.lower() for e in EMAIL.findall(text)}
-    if case.customer_email and case.customer_email.lower() in emails:
-        return True
-    digits = "".join(DIGITS.findall(text))
-    phone = "".join(DIGITS.findall(case.customer_phone or ""))
-    return len(phone) >= 6 and phone[-8:] in digits
+def resume(dispatcher: CollectingDispatcher, case: Case) -> list[EventType]:
+    """Bring an owned draft back into the chat's slots (a filed case stays filed)."""
+    if not is_draft(store.case_status(case.reference or "")):
+        dispatcher.utter_message(response="utter_case_not_resumable", reference=case.reference)
+        return []
+    slots: dict[str, Any] = slots_from_case(case)
+    dispatcher.utter_message(response="utter_resuming_case", reference=case.reference)
+    return [SlotSet(k, v) for k, v in slots.items()] + [
+        SlotSet("case_reference", case.reference),
+        SlotSet("intake_active", True),
+        SlotSet("case_submitted", False),
+    ]
 
 
-def verified_case(tracker: Tracker, reference: str) -> Case | None:
-    """The case, if this customer may see it; None for unknown *and* for not-yours."""
-    case = store.load_case(reference)
-    if case is None:
+def owned_case(tracker: Tracker, reference: str) -> Case | None:
+    """The case if this conversation's identity owns it; None for unknown and not-yours."""
+    if not store.owns_case(tracker.sender_id, reference):
         return None
-    if store.owns_case(tracker.sender_id, reference):
-        return case
-    text = str((tracker.latest_message or {}).get("text") or "")
-    if contact_matches(case, text):
-        store.link_identity(tracker.sender_id, reference)
-        return case
-    return None
+    return store.load_case(reference)
 
 
 class ActionCaseStatus(Action):
@@ -66,21 +78,10 @@ class ActionCaseStatus(Action):
         if not reference:
             dispatcher.utter_message(response="utter_ask_case_reference")
             return []
-        case = verified_case(tracker, reference)
+        case = owned_case(tracker, reference)
         if case is None:
-            dispatcher.utter_message(response="utter_case_not_verified", reference=reference)
-            return []
-        language = language_of(tracker)
-        rules = policy()
-        status = store.case_status(reference)
-        dispatcher.utter_message(
-            response="utter_case_status",
-            reference=reference,
-            category=Names(rules).category(case.category, language),
-            stage=Names(rules).stage(case.stage, language),
-            status=status,
-        )
-        return [SlotSet("case_reference", reference)]
+            return ask_for_code(dispatcher, tracker, domain, reference, STATUS)
+        return tell_status(dispatcher, tracker, case)
 
 
 class ActionResumeCase(Action):
@@ -92,20 +93,43 @@ class ActionResumeCase(Action):
     ) -> list[EventType]:
         reference = mentioned_reference(tracker)
         if reference:
-            case = verified_case(tracker, reference)
-        else:
-            case = store.draft_for(tracker.sender_id)
-        if case is None or not is_draft(store.case_status(case.reference or "")):
-            key = "utter_case_not_verified" if reference else "utter_nothing_to_resume"
-            dispatcher.utter_message(response=key, reference=reference or "")
+            case = owned_case(tracker, reference)
+            if case is None:
+                return ask_for_code(dispatcher, tracker, domain, reference, RESUME)
+            return resume(dispatcher, case)
+        case = store.draft_for(tracker.sender_id)
+        if case is None:
+            dispatcher.utter_message(response="utter_nothing_to_resume", reference="")
             return []
-        slots: dict[str, Any] = slots_from_case(case)
-        dispatcher.utter_message(response="utter_resuming_case", reference=case.reference)
-        return [SlotSet(k, v) for k, v in slots.items()] + [
-            SlotSet("case_reference", case.reference),
-            SlotSet("intake_active", True),
-            SlotSet("case_submitted", False),
-        ]
+        return resume(dispatcher, case)
+
+
+class ActionAccessCodeDone(Action):
+    """After ``access_code_form``: go on with what was asked, or say why not."""
+
+    def name(self) -> str:
+        return "action_access_code_done"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        pending = pending_access(tracker)
+        outcome = tracker.get_slot("access_outcome") or ABANDONED
+        events: list[EventType] = [
+            SlotSet(PENDING, None), SlotSet("access_code", None), SlotSet("access_outcome", None),
+        ]  # fmt: skip
+        case = None
+        if pending is not None and outcome == Outcome.GRANTED:
+            case = owned_case(tracker, pending[1])
+        if pending is None or case is None:
+            locked = outcome == Outcome.LOCKED
+            dispatcher.utter_message(
+                response="utter_access_locked" if locked else "utter_access_code_abandoned"
+            )
+            return events
+        if pending[0] == RESUME:
+            return events + resume(dispatcher, case)
+        return events + tell_status(dispatcher, tracker, case)
 
 
 def escalate_for_person(tracker: Tracker, reference: str | None) -> str:

@@ -6,7 +6,6 @@ Nothing here runs at import time; the policy is loaded on first use and kept.
 from __future__ import annotations
 
 import random
-import re
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -15,17 +14,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.types import DomainDict
 
 from claims.policy import Policy, load_policy
+from db.references import find_reference
 from understanding.turn import IncomingMessage
-
-REFERENCE = re.compile(r"CLM-\d{4}-\d{6}", re.IGNORECASE)
 
 
 def mentioned_reference(tracker: Tracker) -> str | None:
     """The case reference in the latest message (entity or plain text), upper-cased."""
     entity = next(tracker.get_latest_entity_values("case_reference"), None)
-    text = str(entity or (tracker.latest_message or {}).get("text") or "")
-    match = REFERENCE.search(text)
-    return match.group(0).upper() if match else None
+    return find_reference(str(entity or (tracker.latest_message or {}).get("text") or ""))
 
 
 @lru_cache(maxsize=1)

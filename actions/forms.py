@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.account import hand_over
-from claims.questions import next_ask
+from claims.questions import next_ask, wording
 from understanding.slots import required_slots
 
 #: Intents of a question the bot answers mid-form (FAQ, case status): the form's question
@@ -144,6 +144,24 @@ class IntakeFormValidator(FormValidationAction):
             *events, SlotSet("asked_slot", slot), SlotSet("asked_times", ask.times),
             SlotSet(REQUESTED_SLOT, slot),
         ]  # fmt: skip
+
+
+class ActionAskEndedAt(Action):
+    """Asks when the incident ended in the words that fit the case (`claims.questions`)."""
+
+    slot = "ended_at"
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        words = wording(self.slot, dict(tracker.current_slot_values()))
+        fitting = f"utter_ask_{self.slot}_{words}" if words else ""
+        known = fitting in domain.get("responses", {})
+        dispatcher.utter_message(response=fitting if known else f"utter_ask_{self.slot}")
+        return []
 
 
 class ValidateIncidentForm(IntakeFormValidator):

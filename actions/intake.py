@@ -358,6 +358,6 @@ class ActionStoreRating(Action):
             return []
         if reference:
             comment: Any = (tracker.latest_message or {}).get("text") or ""
-            store.record_rating(reference, rating, str(comment)[:500])
+            store.record_rating(tracker.sender_id, reference, rating, str(comment)[:500])
         dispatcher.utter_message(response="utter_thanks_for_rating")
         return [SlotSet("csat_rating", rating)]

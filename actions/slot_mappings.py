@@ -19,6 +19,7 @@ from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import bounds, store
+from actions.access import ACCESS_FORM
 from actions.common import incoming, language_of, policy, render
 from claims.escalation import chat_escalations
 from understanding.answers import is_unknown_answer, says_unknown, text_answer
@@ -148,6 +149,8 @@ class ValidateSlotMappings(ValidationAction):
     def intake_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if tracker.active_loop_name == ACCESS_FORM:
+            return []  # an access code, not a fact of the incident (actions/access.py)
         language = language_of(tracker)
         message = incoming(tracker)
         slots = dict(tracker.current_slot_values())

@@ -6,6 +6,7 @@ caller (the Rasa sender id as a channel identity) and hands the use case a unit 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from claims import lifecycle
 from claims.case import Case, Money
 from claims.status import CaseStatus
+from db.access_codes import AccessCodes, Outcome, grant_identity
 from db.engine import make_engine, make_session_factory
 from db.evidence_store import EvidenceStore
 from db.migrate import upgrade
@@ -95,10 +97,13 @@ def withdraw_draft(sender_id: str) -> str | None:
     return lifecycle.withdraw(_uow(), customer(sender_id), datetime.now(UTC))
 
 
-def record_rating(reference: str, rating: int, comment: str) -> None:
-    with UnitOfWork(session_factory()) as uow:
-        uow.cases.record_csat(reference, rating, comment)
-        uow.commit()
+def record_rating(sender_id: str, reference: str, rating: int, comment: str) -> bool:
+    """Keep the customer's rating on their case; a case of someone else is left alone."""
+    try:
+        lifecycle.rate(_uow(), customer(sender_id), reference, rating, comment)
+    except (lifecycle.CaseNotFound, lifecycle.NotYourCase):
+        return False
+    return True
 
 
 def case_status(reference: str) -> CaseStatus | None:
@@ -107,13 +112,51 @@ def case_status(reference: str) -> CaseStatus | None:
         return None if summary is None else CaseStatus(summary.status)
 
 
-def link_identity(sender_id: str, reference: str) -> None:
-    """Someone proved they own the case from another channel: remember this identity."""
-    with UnitOfWork(session_factory()) as uow:
+@dataclass(frozen=True, slots=True)
+class CodeRequest:
+    """What asking for a code gave: locked out, or a code and the case's own email
+    (both None when there is no such case or it has no email: nothing is sent)."""
+
+    locked: bool
+    email: str | None = None
+    code: str | None = None
+
+
+def request_access_code(
+    sender_id: str, reference: str, now: datetime | None = None
+) -> CodeRequest:
+    """A one-time code for this conversation on ``reference`` (an attempt, also for a
+    reference that does not exist), unless it is locked out."""
+    now = now or datetime.now(UTC)
+    identity = identity_of(sender_id)
+    with _uow() as uow:
+        codes = AccessCodes(uow.session)
+        if codes.is_locked(identity, reference, now):
+            return CodeRequest(locked=True)
+        code = codes.issue(identity, reference, now)
+        case = uow.cases.get(reference)
+        uow.commit()
+    email = case.customer_email if case is not None else None
+    return CodeRequest(locked=False, email=email or None, code=code if email else None)
+
+
+def check_access_code(
+    sender_id: str, reference: str, code: str, now: datetime | None = None
+) -> Outcome:
+    """Check the code this conversation typed; granted, the conversation owns the case."""
+    now = now or datetime.now(UTC)
+    identity = identity_of(sender_id)
+    with _uow() as uow:
+        outcome = AccessCodes(uow.session).check(identity, reference, code, now)
         summary = uow.cases.summary(reference)
-        if summary is not None and summary.customer_id is not None:
-            uow.cases.link_identity(summary.customer_id, identity_of(sender_id))
-            uow.commit()
+        if outcome is Outcome.GRANTED and summary is not None and summary.customer_id:
+            grant_identity(uow.session, identity, summary.customer_id)
+            uow.cases.audit(
+                "access_granted", actor="customer", case_reference=reference,
+                customer_id=summary.customer_id, details={"identity": identity},
+            )  # fmt: skip
+        uow.commit()
+    return outcome
 
 
 def escalate(sender_id: str, reference: str, reason: str, *, actor: str = "customer") -> None:

@@ -8,8 +8,11 @@ module of ``bot/`` reads the environment or opens a database.
 from __future__ import annotations
 
 import asyncio
+import logging
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
@@ -29,10 +32,13 @@ from bot.staff.service import StaffService
 from bot.staff.watcher import Announcer, HandoffWatcher
 from bot.tracker_eraser import TrackerEraser
 from bot.transcript import Transcript
+from bot.web_sessions import WebSessions
 from claims.names import Names
 from claims.policy import load_policy
 from db.database import Database, open_database
 from db.settings import DbSettings
+
+log = logging.getLogger(__name__)
 
 
 def announcer_of(settings: GatewaySettings) -> Announcer | None:
@@ -44,6 +50,18 @@ def announcer_of(settings: GatewaySettings) -> Announcer | None:
             settings.staff_console_url,
         )
     return None
+
+
+def web_sessions_of(settings: GatewaySettings, database: Database) -> WebSessions:
+    """The issuer of web chat tokens; without SESSION_HMAC_KEY a per-process key (sessions
+    then end with the process, which `make run` avoids by writing a key into .env)."""
+    key = settings.session_hmac_key
+    if key is None:
+        log.warning("SESSION_HMAC_KEY is not set: web sessions end when the gateway stops")
+        raw = secrets.token_bytes(32)
+    else:
+        raw = key.get_secret_value().encode()
+    return WebSessions(database.sessions, raw, timedelta(hours=settings.session_ttl_hours))
 
 
 def build_hub(settings: GatewaySettings, database: Database, rasa: RasaClient) -> ConversationHub:
@@ -72,8 +90,13 @@ def create_app(
     directory = AgentDirectory.from_settings(settings)  # refuses placeholder tokens first
     database = open_database(db_settings or DbSettings())
     names = Names(load_policy())
-    token = settings.rasa_token.get_secret_value() if settings.rasa_token else None
-    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, token)
+    secret, token = settings.gateway_rasa_secret, settings.rasa_token
+    rasa = RasaClient(
+        settings.rasa_url,
+        settings.rasa_timeout_seconds,
+        secret.get_secret_value() if secret else "",
+        token=token.get_secret_value() if token is not None else None,
+    )
     hub = build_hub(settings, database, rasa)
     staff = StaffService(database.sessions, database.evidence, names, Notifier(hub))
     watcher = HandoffWatcher(staff, settings.handoff_timeout_seconds, announcer_of(settings))
@@ -100,8 +123,9 @@ def create_app(
     upload_limit = database.evidence.max_bytes + MULTIPART_OVERHEAD
     app.add_middleware(
         BodyLimit, default=settings.max_body_bytes,
-        overrides={r"/chat/[^/]+/evidence": upload_limit},
+        overrides={r"/chat/evidence": upload_limit},
     )
+    app.state.web_sessions = web_sessions_of(settings, database)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, Any]:

@@ -80,6 +80,10 @@ GATEWAY_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "请先用一句话告诉我发生了什么，然后再发送证据文件。这个文件我没有保存。",
         "en": "Please tell me in a message what happened first, then send the evidence file again. I did not keep this one.",
     },
+    "session_expired": {
+        "zh": "这个聊天会话已失效或已过期。请刷新页面开始新的会话；之前已登记的案件不会丢失，您可以用案件编号继续。",
+        "en": "This chat session is unknown or has expired. Please reload the page to start a new session; cases you already reported are kept, and you can continue one with its reference.",
+    },
     "handoff_waiting": {
         "zh": "已为您转接人工客服，请稍候；您在这里发送的消息都会转给客服。",
         "en": "You're being connected to a person; please wait. Everything you send here goes to the agent.",

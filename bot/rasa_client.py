@@ -1,10 +1,21 @@
-"""Talks to Rasa's REST channel; the only place that knows its URL shape."""
+"""Talks to Rasa through our gateway channel; the only place that knows its URL shape.
+
+Rasa's open REST channel is off: ``channels/gateway.py`` accepts a message only with the
+shared secret in ``X-Gateway-Secret``, so only the gateway can speak for a customer.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import httpx
+
+log = logging.getLogger(__name__)
+
+WEBHOOK = "/webhooks/gateway/webhook"
+#: The header channels/gateway.py checks (the two sides share only this name and the secret).
+SECRET_HEADER = "X-Gateway-Secret"
 
 #: Metadata field carrying a customer message's idempotency key (bot/outbox.py); Rasa
 #: keeps metadata on the user event, so the tracker says whether a message arrived.
@@ -23,8 +34,12 @@ class RasaMaybeDelivered(RasaUnavailable):
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float = 30.0, token: str | None = None) -> None:
-        self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout)
+    def __init__(
+        self, base_url: str, timeout: float = 30.0, secret: str = "", token: str | None = None
+    ) -> None:
+        """``secret``: the gateway channel's; ``token``: Rasa's HTTP API token (tracker)."""
+        headers = {SECRET_HEADER: secret} if secret else {}
+        self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout, headers=headers)
         self._token = token
 
     async def send(
@@ -33,7 +48,11 @@ class RasaClient:
         """Send one customer message; returns Rasa's bot messages (text, buttons, custom)."""
         payload = {"sender": sender, "message": text, "metadata": metadata or {}}
         try:
-            response = await self._client.post("/webhooks/rest/webhook", json=payload)
+            response = await self._client.post(WEBHOOK, json=payload)
+            if response.status_code == 401:
+                # Kept and retried like an outage, but said plainly: it is a configuration error.
+                log.error("Rasa refused the gateway: GATEWAY_RASA_SECRET differs from Rasa's")
+                raise RasaUnavailable("Rasa refused the gateway secret")  # it never read it
             response.raise_for_status()
         except _NOT_SENT as exc:
             raise RasaUnavailable(str(exc)) from exc

@@ -17,6 +17,11 @@ class GatewaySettings(BaseSettings):
     rasa_token: SecretStr | None = Field(None, alias="RASA_TOKEN")
     # Rasa's SQL tracker store (a SQLite path or a SQLAlchemy URL): deletion erases there.
     tracker_db: str | None = Field(None, alias="TRACKER_DB")
+    # Shared with Rasa's gateway channel (channels/gateway.py); without it Rasa refuses us.
+    gateway_rasa_secret: SecretStr | None = Field(None, alias="GATEWAY_RASA_SECRET")
+    # Web chat sessions (bot/web_sessions.py): HMAC key of the stored tokens, and lifetime.
+    session_hmac_key: SecretStr | None = Field(None, alias="SESSION_HMAC_KEY")
+    session_ttl_hours: float = Field(720.0, alias="SESSION_TTL_HOURS", gt=0)
     rasa_timeout_seconds: float = Field(30.0, alias="RASA_TIMEOUT_SECONDS")
     host: str = Field("127.0.0.1", alias="GATEWAY_HOST")
     port: int = Field(8000, alias="GATEWAY_PORT")
@@ -44,7 +49,7 @@ class GatewaySettings(BaseSettings):
     max_body_bytes: int = Field(64 * 1024, alias="MAX_BODY_BYTES", gt=0)
     rate_customer_per_minute: float = Field(30.0, alias="RATE_CUSTOMER_PER_MINUTE", gt=0)
     rate_customer_burst: float = Field(20.0, alias="RATE_CUSTOMER_BURST", gt=0)
-    rate_ip_per_minute: float = Field(240.0, alias="RATE_IP_PER_MINUTE", gt=0)
+    rate_ip_per_minute: float = Field(600.0, alias="RATE_IP_PER_MINUTE", gt=0)
     rate_login_per_minute: float = Field(5.0, alias="RATE_LOGIN_PER_MINUTE", gt=0)
     # Behind a TLS proxy every request comes from the proxy: count X-Forwarded-For instead.
     rate_trust_forwarded_for: bool = Field(False, alias="RATE_TRUST_FORWARDED_FOR")

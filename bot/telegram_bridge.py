@@ -2,9 +2,12 @@
 
 Why our own bridge: Rasa's Telegram connector drops photos and documents, and it would
 bypass the hub (no human takeover, no transcript). Here every update becomes a hub call
-with the sender id ``tg:<chat id>``; Rasa's buttons become inline keyboards whose callback
-data is an index into the buttons the hub last offered (Telegram allows 64 bytes, and an
-index cannot be forged into an arbitrary intent).
+with the sender id ``tg:<user id>``: the customer is the Telegram *user* who wrote, never the
+chat, so in a group each member is their own customer and nobody speaks for another (issue
+16). Replies go to the chat the user last wrote from (remembered in the inbox database, so
+an agent's reply after a restart still reaches a group). Rasa's buttons become inline
+keyboards whose callback data is an index into the buttons the hub last offered (Telegram
+allows 64 bytes, and an index cannot be forged into an arbitrary intent).
 
 Delivery: polling by default; with ``TELEGRAM_WEBHOOK_URL`` the gateway registers that URL
 with a ``secret_token`` and ``POST /telegram/webhook`` accepts only requests carrying it.
@@ -81,6 +84,10 @@ class TelegramInbox:
                 "CREATE TABLE IF NOT EXISTS telegram_inbox ("
                 " update_id INTEGER PRIMARY KEY, received_at TEXT NOT NULL, done_at TEXT)"
             )
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS telegram_chats ("
+                " sender TEXT PRIMARY KEY, chat_id INTEGER NOT NULL)"
+            )
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30)
@@ -103,6 +110,22 @@ class TelegramInbox:
                 (datetime.now(UTC).isoformat(), update_id),
             )
 
+    def remember_chat(self, sender: str, chat_id: int) -> None:
+        """The chat ``sender`` last wrote from: where their replies go."""
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO telegram_chats (sender, chat_id) VALUES (?, ?)"
+                " ON CONFLICT (sender) DO UPDATE SET chat_id = excluded.chat_id",
+                (sender, chat_id),
+            )
+
+    def chat_of(self, sender: str) -> int | None:
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT chat_id FROM telegram_chats WHERE sender = ?", (sender,)
+            ).fetchone()
+        return int(row[0]) if row else None
+
     def status(self, update_id: int) -> str | None:
         """``received``, ``done`` or None (never seen)."""
         with self._connect() as db:
@@ -112,6 +135,10 @@ class TelegramInbox:
         if row is None:
             return None
         return "done" if row[0] else "received"
+
+
+def sender_of_user(user_id: int) -> str:
+    return f"tg:{user_id}"
 
 
 def _chunks(text: str, size: int = TELEGRAM_MAX_TEXT) -> list[str]:
@@ -197,16 +224,24 @@ class TelegramBridge:
         app.add_error_handler(self._error)
 
     async def _claim(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_user is None or update.effective_chat is None:
+            # A channel post or a service update: nobody to serve as a customer.
+            log.info("Telegram update %s has no user; ignored", update.update_id)
+            raise ApplicationHandlerStop
         if not await asyncio.to_thread(self.inbox.claim, update.update_id):
             log.info("Telegram update %s already handled; dropped", update.update_id)
             raise ApplicationHandlerStop
+        await asyncio.to_thread(
+            self.inbox.remember_chat, self._sender(update), update.effective_chat.id
+        )
 
     async def _done(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await asyncio.to_thread(self.inbox.done, update.update_id)
 
     def _sender(self, update: Update) -> str:
-        assert update.effective_chat is not None
-        return f"tg:{update.effective_chat.id}"
+        """The customer: the user who wrote (checked present in ``_claim``), not the chat."""
+        assert update.effective_user is not None
+        return sender_of_user(update.effective_user.id)
 
     def _language(self, update: Update) -> str:
         """The hub's language for this chat, else the Telegram client's language."""
@@ -364,7 +399,11 @@ class TelegramBridge:
 
     async def send(self, sender: str, messages: list[dict[str, Any]]) -> None:
         """Render hub/Rasa messages as Telegram messages (text, inline keyboard, case card)."""
-        chat_id = int(sender.split(":", 1)[1])
+        # The chat they last wrote from; never seen (e.g. pushed before any update): a
+        # private chat, whose id is the user's id.
+        chat_id = await asyncio.to_thread(self.inbox.chat_of, sender)
+        if chat_id is None:
+            chat_id = int(sender.split(":", 1)[1])
         bot = self.application.bot
         language = self.hub.language(sender)
         for message in messages:

@@ -2,8 +2,14 @@
 
 Why both a WebSocket and plain HTTP: the socket lets an agent's reply (or a reply delayed
 by a Rasa outage) appear in an open page without a reload; the HTTP endpoints keep simple
-clients and tests working and serve the history a reloaded page shows. The browser keeps
-the session id, which makes the sender id ``web:<session>``.
+clients and tests working and serve the history a reloaded page shows.
+
+Identity: the gateway issues the session (``POST /chat/session``, bot/web_sessions.py); the
+widget keeps the token in localStorage and sends it in the ``X-Chat-Session`` header (HTTP)
+or in the first WebSocket frame (``{"type": "auth", "token": ...}``), never in a URL, so
+it stays out of access logs. An unknown or expired token gets 401 / close code 4401 with
+``session_expired``, and the widget starts a new session. The sender id is the session's
+``web:<id>``, derived from the stored HMAC, never from the token.
 """
 
 from __future__ import annotations
@@ -11,12 +17,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 from importlib import resources
 from typing import Any
 
 from fastapi import (
     APIRouter,
+    Depends,
     File,
     Form,
     HTTPException,
@@ -29,14 +35,20 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from bot.hub import ConversationHub
+from bot.messages import gateway_message
 from bot.rate_limit import RateLimiter
+from bot.web_sessions import WebSessions
 
 log = logging.getLogger(__name__)
 
 router = APIRouter()
 
-#: Session ids the widget makes (``crypto.randomUUID``) and tests use (``uuid4().hex``).
-SESSION_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
+#: Where the widget sends its session token (HTTP); the WebSocket's first frame carries it.
+SESSION_HEADER = "X-Chat-Session"
+#: WebSocket close code for a refused session (4000-4999 are the application's).
+SESSION_CLOSE_CODE = 4401
+#: Seconds a new WebSocket may take to send its ``auth`` frame.
+AUTH_FRAME_SECONDS = 10.0
 #: HTTP status per gateway refusal, for the JSON endpoints.
 STATUS = {
     "too_long": 413,
@@ -75,6 +87,30 @@ class ChatOut(BaseModel):
 def hub_of(app_state: Any) -> ConversationHub:
     hub: ConversationHub = app_state.hub
     return hub
+
+
+def web_sessions_of(app_state: Any) -> WebSessions:
+    sessions: WebSessions = app_state.web_sessions
+    return sessions
+
+
+def _language_hint(request: Request) -> str:
+    accepted = request.headers.get("accept-language", "").lower()
+    return "zh" if accepted.startswith("zh") else "en"
+
+
+def _session_refusal(language: str) -> dict[str, Any]:
+    text = gateway_message("session_expired", language)
+    return {"error": "session_expired", "messages": [{"text": text, "gateway": "session_expired"}]}
+
+
+async def customer_sender(request: Request) -> str:
+    """The sender id of the session token in the request's header; 401 without a valid one."""
+    token = request.headers.get(SESSION_HEADER)
+    sender = await asyncio.to_thread(web_sessions_of(request.app.state).sender_for, token)
+    if sender is None:
+        raise HTTPException(status_code=401, detail=_session_refusal(_language_hint(request)))
+    return sender
 
 
 def _status(messages: list[dict[str, Any]]) -> int:
@@ -152,14 +188,23 @@ async def chat_config(request: Request) -> dict[str, Any]:
     }
 
 
-@router.post("/chat/{session_id}/messages", response_model=ChatOut)
-async def chat(session_id: str, body: ChatIn, request: Request) -> Any:
-    _check_session(session_id)
+@router.post("/chat/session", status_code=201, response_model=None)
+async def new_session(request: Request) -> dict[str, Any] | JSONResponse:
+    """A new chat session: the token to send as ``X-Chat-Session``, and when it expires.
+    Counted against the address like a message: new sessions must not be free."""
+    if (slow := _address_throttled(request, _language_hint(request))) is not None:
+        return slow
+    issued = await asyncio.to_thread(web_sessions_of(request.app.state).issue)
+    return {"token": issued.token, "expires_at": issued.expires_at.isoformat()}
+
+
+@router.post("/chat/messages", response_model=ChatOut)
+async def chat(body: ChatIn, request: Request, sender: str = Depends(customer_sender)) -> Any:
     if (slow := _address_throttled(request, body.language)) is not None:
         return slow
     hub = hub_of(request.app.state)
     messages = await hub.handle_customer_text(
-        f"web:{session_id}", body.text, _metadata(body.language), payload=body.payload
+        sender, body.text, _metadata(body.language), payload=body.payload
     )
     status = _status(messages)
     if status != 200:
@@ -167,12 +212,10 @@ async def chat(session_id: str, body: ChatIn, request: Request) -> Any:
     return {"messages": messages}
 
 
-@router.get("/chat/{session_id}/history")
-async def history(session_id: str, request: Request) -> dict[str, Any]:
+@router.get("/chat/history")
+async def history(request: Request, sender: str = Depends(customer_sender)) -> dict[str, Any]:
     """The stored transcript of this session's customer, for a reloaded page."""
-    _check_session(session_id)
     hub = hub_of(request.app.state)
-    sender = f"web:{session_id}"
     items = await asyncio.to_thread(hub.transcript.history, sender)
     return {
         "messages": [i.to_json() for i in items],
@@ -181,21 +224,19 @@ async def history(session_id: str, request: Request) -> dict[str, Any]:
     }
 
 
-@router.post("/chat/{session_id}/evidence")
+@router.post("/chat/evidence")
 async def upload_evidence(
-    session_id: str,
     request: Request,
     file: UploadFile = File(...),  # noqa: B008 - FastAPI's way to declare an upload
     language: str | None = Form(None),
+    sender: str = Depends(customer_sender),
 ) -> JSONResponse:
     """One evidence file: kept by content hash, put on the case, then Rasa is told."""
-    _check_session(session_id)
     if (slow := _address_throttled(request, language)) is not None:
         return slow
     hub = hub_of(request.app.state)
     if hub.evidence is None:
         return JSONResponse({"messages": []}, status_code=503)
-    sender = f"web:{session_id}"
     # The body limit (bot/body_limit.py) already refused a body over the evidence limit
     # before it was spooled; read at most one byte more than allowed all the same.
     data = await file.read(hub.evidence.max_bytes + 1)
@@ -206,16 +247,35 @@ async def upload_evidence(
     return _answer(body, 200 if accepted else _status(messages))
 
 
-@router.websocket("/ws/{session_id}")
-async def chat_socket(websocket: WebSocket, session_id: str) -> None:
-    """Frames in: ``message`` / ``button`` / ``ping``; out: ``bot``, ``agent``, ``mode``,
-    ``error``, ``hello``, ``pong``."""
-    if not re.fullmatch(SESSION_PATTERN, session_id):
-        await websocket.close(code=1008)
+async def _socket_sender(websocket: WebSocket) -> str | None:
+    """The sender of the ``auth`` frame's token; None (refusal sent, socket closed) if bad."""
+    try:
+        frame = _parse(await asyncio.wait_for(websocket.receive_text(), AUTH_FRAME_SECONDS))
+    except (TimeoutError, WebSocketDisconnect):
+        frame = None
+    token = frame.get("token") if frame and frame.get("type") == "auth" else None
+    sessions = web_sessions_of(websocket.app.state)
+    sender = await asyncio.to_thread(sessions.sender_for, str(token) if token else None)
+    if sender is None:
+        language = frame.get("language") if frame else None
+        refusal = _session_refusal("zh" if language == "zh" else "en")["messages"][0]
+        try:
+            await websocket.send_json({"type": "error", "code": "session_expired", **refusal})
+            await websocket.close(code=SESSION_CLOSE_CODE)
+        except (WebSocketDisconnect, RuntimeError):
+            pass  # the client went away first
+    return sender
+
+
+@router.websocket("/ws")
+async def chat_socket(websocket: WebSocket) -> None:
+    """First frame in: ``auth`` with the session token. Then frames in: ``message`` /
+    ``button`` / ``ping``; out: ``bot``, ``agent``, ``mode``, ``error``, ``hello``, ``pong``."""
+    await websocket.accept()
+    sender = await _socket_sender(websocket)
+    if sender is None:
         return
     hub = hub_of(websocket.app.state)
-    sender = f"web:{session_id}"
-    await websocket.accept()
     unsubscribe = hub.subscribe_customer(sender, websocket)
     limit = hub.config.max_message_chars * 4 + 1024
     try:
@@ -265,7 +325,3 @@ def _parse(raw: str) -> dict[str, Any] | None:
         return None
     return frame if isinstance(frame, dict) else None
 
-
-def _check_session(session_id: str) -> None:
-    if not re.fullmatch(SESSION_PATTERN, session_id):
-        raise HTTPException(status_code=404, detail="unknown session")

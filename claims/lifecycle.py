@@ -119,6 +119,7 @@ class CaseStore(Protocol):
         customer_id: int | None = ...,
     ) -> object: ...
     def file_loose_messages(self, reference: str, identity: str) -> int: ...
+    def record_csat(self, reference: str, rating: int, comment: str = ...) -> object: ...
     def audit(
         self, action: str, *, actor: str, case_reference: str | None = ...,
         customer_id: int | None = ..., details: dict[str, Any] | None = ...,
@@ -285,6 +286,16 @@ def request_person(
     with uow:
         check_owner(uow.cases, caller, reference)
         uow.cases.escalate(reference, reason, actor=actor or caller.actor)
+        uow.commit()
+
+
+def rate(
+    uow: UnitOfWork, caller: CustomerCaller, reference: str, rating: int, comment: str
+) -> None:
+    """Keep the customer's satisfaction rating (1-5) on their own case."""
+    with uow:
+        check_owner(uow.cases, caller, reference)
+        uow.cases.record_csat(reference, rating, comment)
         uow.commit()
 
 

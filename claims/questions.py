@@ -49,9 +49,12 @@ MAX_ASKS = 3
 MAX_UNANSWERED = 4
 
 _LEAK_CATEGORIES = frozenset({Category.SECURITY_BREACH.value, Category.DATA_LOSS.value})
-#: Categories where "when was it restored" does not fit: a leak is not restored, a broken
-#: feature is asked since when it is broken.
-_NO_RESTORE = frozenset({Category.SECURITY_BREACH.value, Category.FUNCTIONAL_DEFECT.value})
+#: Questions whose plain words do not fit a category: a leak is not "restored" but stopped,
+#: a broken feature works again. The value names the wording (``utter_ask_<slot>_<value>``).
+_WORDING: dict[tuple[str, str], str] = {
+    ("ended_at", Category.SECURITY_BREACH.value): "leak",
+    ("ended_at", Category.FUNCTIONAL_DEFECT.value): "defect",
+}
 _CATEGORY_ONLY: dict[str, frozenset[str]] = {
     "release_version": frozenset({Category.RELEASE_RECALL.value}),
     "remedy_wanted": frozenset({Category.RELEASE_RECALL.value}),
@@ -70,17 +73,21 @@ def fits(slot: str, facts: Mapping[str, Any]) -> bool:
     category = facts.get("category")
     if slot in _CATEGORY_ONLY:
         return category in _CATEGORY_ONLY[slot]
-    if slot == "ended_at":
-        return category not in _NO_RESTORE
     if slot == "data_leaked":
         return category in _LEAK_CATEGORIES
     if slot == "revenue_lost":
         # "We paid a forensic firm $8,000" answers the loss question with another kind.
-        return not known(facts.get("other_losses"))
+        return not (known(facts.get("other_losses")) or known(facts.get("recovery_cost")))
     if slot in ("leaked_data_kinds", "leaked_records", "detected_at"):
         # What data, how many records and when the customer learned of it: leaks only.
         return facts.get("data_leaked") is True
     return True
+
+
+def wording(slot: str, facts: Mapping[str, Any]) -> str | None:
+    """The words the question about ``slot`` is put in for this case, None for the plain
+    ones: "when was the leak stopped", not "when was the service restored"."""
+    return _WORDING.get((slot, str(facts.get("category"))))
 
 
 def still_needed(

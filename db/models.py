@@ -417,13 +417,52 @@ class OutboxRow(Base):
     __table_args__ = (CheckConstraint("state IN ('pending', 'uncertain')", name="state"),)
 
 
-class ReferenceCounter(Base):
-    """Last sequence number handed out per year for ``CLM-<year>-<6 digits>``."""
+class AccessCodeRow(Base):
+    """A one-time code sent to a case's own email so another conversation may reach it.
 
-    __tablename__ = "reference_counters"
+    Only a salted scrypt hash is kept, with its expiry; a new request by the same identity
+    for the same case replaces the old code. Plain strings, no foreign keys: the asking
+    identity need not be a customer yet.
+    """
 
-    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    last: Mapped[int] = mapped_column(Integer, default=0)
+    __tablename__ = "access_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_reference: Mapped[str] = mapped_column(String(32), index=True)
+    identity: Mapped[str] = mapped_column(String(240), index=True)
+    code_hash: Mapped[str] = mapped_column(String(160))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+
+class AccessAttemptRow(Base):
+    """One try at a case from a conversation that does not own it: a code asked for or a
+    wrong code. The lockout counts these per identity and per reference (also for
+    references that do not exist, so the answers never tell the two apart)."""
+
+    __tablename__ = "access_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    identity: Mapped[str] = mapped_column(String(240), index=True)
+    case_reference: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+
+
+class WebSessionRow(Base):
+    """A web chat session the gateway issued (bot/web_sessions.py).
+
+    Only an HMAC of the bearer token is kept (``token_hmac``), so a copy of the database
+    opens no chat; ``sender`` (``web:<id>``) is derived from that HMAC and is what Rasa, the
+    transcript, exports and the console see, never the token.
+    """
+
+    __tablename__ = "web_sessions"
+
+    token_hmac: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sender: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
 Index("ix_cases_stage_category", CaseRow.stage, CaseRow.category)

@@ -53,3 +53,22 @@ class DbSettings(BaseSettings):
     @classmethod
     def _absolute_dir(cls, value: Path) -> Path:
         return value if value.is_absolute() else PROJECT_ROOT / value
+
+
+class MailSettings(BaseSettings):
+    """``SMTP_HOST``, ``SMTP_PORT``, ``SMTP_FROM``, ``SMTP_USER``, ``SMTP_PASSWORD``,
+    ``SMTP_STARTTLS``: where the action server sends one-time access codes. Without a host
+    (or a sender address) no code can be sent and the bot offers a person instead."""
+
+    model_config = SettingsConfigDict(env_prefix="SMTP_", extra="ignore")
+
+    host: str = ""
+    port: int = Field(default=25, gt=0, lt=65536)
+    from_: str = Field(default="", alias="SMTP_FROM")
+    user: str = ""
+    password: str = ""
+    starttls: bool = False
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host and self.from_)

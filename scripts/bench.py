@@ -188,12 +188,23 @@ class Target:
 
     name: str
     url: str
-    gateway: bool  # gateway web endpoint (session in the path) or Rasa REST webhook
+    gateway: bool  # gateway web endpoint (a gateway-issued session) or Rasa straight
+    #: Ours: Rasa's gateway channel wants this secret; the baseline has the open rest channel.
+    secret: str = ""
+
+    async def open(self, client: httpx.AsyncClient) -> dict[str, str]:
+        """The headers of one new conversation: its gateway session, or the channel secret."""
+        if self.gateway:
+            issued = await client.post(f"{self.url}/chat/session")
+            issued.raise_for_status()
+            return {"X-Chat-Session": str(issued.json()["token"])}
+        return {"X-Gateway-Secret": self.secret} if self.secret else {}
 
     def request(self, session: str, text: str, language: str) -> tuple[str, dict[str, Any]]:
         if self.gateway:
-            return f"{self.url}/chat/{session}/messages", {"text": text}
-        return f"{self.url}/webhooks/rest/webhook", {
+            return f"{self.url}/chat/messages", {"text": text}
+        channel = "gateway" if self.secret else "rest"
+        return f"{self.url}/webhooks/{channel}/webhook", {
             "sender": f"bench-{session}",
             "message": text,
             "metadata": {"channel": "rest", "language": language},
@@ -208,13 +219,19 @@ async def customer(
     while time.monotonic() < deadline:
         session = uuid.uuid4().hex
         result.conversations += 1
+        try:
+            headers = await target.open(client)
+        except httpx.HTTPError as exc:
+            result.error(type(exc).__name__)
+            await asyncio.sleep(0.2)
+            continue
         for text in turns:
             if time.monotonic() >= deadline:
                 return
             url, body = target.request(session, text, language)
             started = time.perf_counter()
             try:
-                response = await client.post(url, json=body)
+                response = await client.post(url, json=body, headers=headers)
             except httpx.HTTPError as exc:
                 result.error(type(exc).__name__)
                 await asyncio.sleep(0.2)
@@ -358,10 +375,11 @@ async def long_conversation(target: Target, turns: int = LONG_TURNS) -> dict[str
     tracker and the transcript grow?"""
     session, took = uuid.uuid4().hex, []
     async with httpx.AsyncClient(timeout=120) as client:
+        headers = await target.open(client)
         for turn in range(turns):
             url, body = target.request(session, LONG_SCRIPT[turn % len(LONG_SCRIPT)], "en")
             started = time.perf_counter()
-            response = await client.post(url, json=body)
+            response = await client.post(url, json=body, headers=headers)
             response.raise_for_status()
             took.append((time.perf_counter() - started) * 1000)
     first, last = sorted(took[:5]), sorted(took[-5:])
@@ -387,8 +405,10 @@ def bench_ours(levels: list[int], seconds: float) -> dict[str, Any]:
             for name, process in stack.processes.items():
                 watch.watch(name, process.pid)
             print(f"ours: model loaded in {load:.1f} s; {seconds:.0f} s per path and level")
-            targets = [Target("gateway", stack.gateway_url, True),
-                       Target("rasa_rest", stack.rasa_url, False)]  # fmt: skip
+            targets = [
+                Target("gateway", stack.gateway_url, True),
+                Target("rasa_rest", stack.rasa_url, False, stack.gateway_secret),
+            ]
             result = run_levels(targets, levels, seconds, watch, "ours")
             growth = asyncio.run(long_conversation(targets[0]))
             print(f"  ours long conversation (gateway): {growth}")

@@ -438,9 +438,10 @@ def observe_packet(packet: Mapping[str, Any]) -> dict[str, Any]:
     timeline = list(packet.get("timeline") or ())
     restored = _first_at(timeline, "restored")
     ongoing = any(e.get("kind") == "started" and e.get("note") == "ongoing" for e in timeline)
+    # The persona's loss is what the customer says they lost, whatever kind the product
+    # files it under (a contractor's invoice is a recovery cost, a refund its own kind).
     losses = list(packet.get("losses") or ())
-    direct = [loss for loss in losses if loss.get("kind") == "direct"]
-    amounts = [_decimal((loss.get("amount") or {}).get("amount")) for loss in direct]
+    amounts = [_decimal((loss.get("amount") or {}).get("amount")) for loss in losses]
     currencies = sorted({str((loss.get("amount") or {}).get("currency")) for loss in losses})
     leak = packet.get("data_leak")
     customer = packet.get("customer") or {}
@@ -450,7 +451,7 @@ def observe_packet(packet: Mapping[str, Any]) -> dict[str, Any]:
         "started_at": _first_at(timeline, "started"),
         "restored_at": restored or ("ongoing" if ongoing else None),
         "revenue_lost": str(sum((a for a in amounts if a is not None), Decimal(0)))
-        if direct else None,
+        if losses else None,
         "currency": currencies[0] if len(currencies) == 1 else (currencies or facts.get(
             "currency")),
         "data_leaked": leak is not None,
@@ -467,8 +468,11 @@ def observe_packet(packet: Mapping[str, Any]) -> dict[str, Any]:
 class Target(simulate.Target):
     """The stack under test; the case is read through the staff API, as an agent sees it."""
 
-    def __init__(self, gateway_url: str, rasa_url: str, token: str, staff_token: str) -> None:
-        super().__init__(gateway_url, rasa_url, token, database_url="")
+    def __init__(
+        self, gateway_url: str, rasa_url: str, token: str, staff_token: str,
+        session_key: str | None = None,
+    ) -> None:  # fmt: skip
+        super().__init__(gateway_url, rasa_url, token, database_url="", session_key=session_key)
         self.staff_token = staff_token
 
     def case(self, reference: str) -> dict[str, Any] | None:
@@ -890,7 +894,7 @@ def main(argv: list[str] | None = None) -> int:
             print("starting the stack (Rasa model load takes ~60 s)", flush=True)
             stack.start()
             target = Target(stack.gateway_url, stack.rasa_url, stack.rasa_token,
-                            stack.staff_token)
+                            stack.staff_token, stack.session_key)
         run(args, target)
     except Exception:  # noqa: BLE001 - could not run at all: say why, exit 2
         traceback.print_exc()

@@ -5,7 +5,7 @@ Each conversation in ``tests/simulator/conversations.yml`` has an id, a language
 ``{when: <slot>, say: <text>}`` waits until the bot asks for ``<slot>`` (``confirm`` is the
 summary) and is said instead of the answer, which is how corrections, FAQ digressions and
 requests for a human are placed mid-form. Otherwise the simulator looks at what the bot
-just asked (``requested_slot`` in the Rasa tracker of ``web:<session>``) and answers from the
+just asked (``requested_slot`` in the Rasa tracker of the session's sender) and answers from the
 fact sheet, so it does not assume a question order. At the summary it confirms; it stops
 when the case is submitted, when the chat is handed to a human, or after 12 turns.
 
@@ -444,25 +444,48 @@ class ConversationResult:
 class Target:
     """Where the stack under test lives."""
 
-    def __init__(self, gateway_url: str, rasa_url: str, token: str, database_url: str) -> None:
+    def __init__(
+        self, gateway_url: str, rasa_url: str, token: str, database_url: str,
+        session_key: str | None = None,
+    ) -> None:  # fmt: skip
         self.gateway_url = gateway_url.rstrip("/")
         self.rasa_url = rasa_url.rstrip("/")
         self.token = token
         self.database_url = database_url
         self.client = httpx.Client(timeout=120)
+        # The gateway issues web sessions; its SESSION_HMAC_KEY names their Rasa sender ids.
+        self.session_key = (session_key or os.environ.get("SESSION_HMAC_KEY", "")).encode()
+        self.sessions: dict[str, str] = {}
+
+    def session_token(self, session: str) -> str:
+        if session not in self.sessions:
+            issued = self.client.post(f"{self.gateway_url}/chat/session")
+            issued.raise_for_status()
+            self.sessions[session] = str(issued.json()["token"])
+        return self.sessions[session]
+
+    def sender(self, session: str) -> str:
+        from bot.web_sessions import sender_of, token_hmac
+
+        key = self.session_key
+        return sender_of(key, token_hmac(key, self.session_token(session)))
 
     def say(self, session: str, answer: Answer) -> list[dict[str, Any]]:
         body: dict[str, Any] = {"text": answer.text}
         if answer.payload:
             body["payload"] = answer.payload
-        response = self.client.post(f"{self.gateway_url}/chat/{session}/messages", json=body)
+        response = self.client.post(
+            f"{self.gateway_url}/chat/messages", json=body,
+            headers={"X-Chat-Session": self.session_token(session)},
+        )  # fmt: skip
         if response.status_code >= 500:
             response.raise_for_status()
         return list(response.json().get("messages") or [])
 
     def tracker(self, session: str) -> dict[str, Any]:
         response = self.client.get(
-            f"{self.rasa_url}/conversations/web:{session}/tracker", params={"token": self.token}
+            f"{self.rasa_url}/conversations/{self.sender(session)}/tracker",
+            params={"token": self.token},
         )
         response.raise_for_status()
         return dict(response.json())
@@ -694,7 +717,7 @@ def main(argv: list[str] | None = None) -> int:
             print("starting the stack (Rasa model load takes ~60 s)", flush=True)
             stack.start()
             target = Target(stack.gateway_url, stack.rasa_url, stack.rasa_token,
-                            stack.env()["DATABASE_URL"])
+                            stack.env()["DATABASE_URL"], stack.session_key)
         results: list[ConversationResult] = []
         for conversation in conversations:
             try:

@@ -189,6 +189,9 @@ class FakeCaseStore:
             m.reference = reference
         return len(loose)
 
+    def record_csat(self, reference: str, rating: int, comment: str = "") -> None:
+        self.state.audit.append(("csat", "customer", reference, {"rating": rating}))
+
     def audit(
         self, action: str, *, actor: str, case_reference: str | None = None,
         customer_id: int | None = None, details: dict[str, Any] | None = None,

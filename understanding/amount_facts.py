@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from understanding.amounts import NegativeAmount, parse_count, parse_money, price_rank
+from understanding.amounts import BARE_RANK, NegativeAmount, parse_count, parse_money, price_rank
 from understanding.clauses import FINE, clauses, has
 from understanding.lexicons import (
     CURRENCY_HINT,
@@ -77,10 +77,11 @@ def read_money(w: Turn) -> None:
         this = price_rank(clause)
         if slot.startswith(OTHER_LOSS):
             add_other_loss(w, slot.removeprefix(OTHER_LOSS), money_value(money))
-        elif slot not in w.updates or this < rank.get(slot, 1):
+        elif slot not in w.updates or this < rank.get(slot, BARE_RANK):
             w.updates[slot] = money_value(money)
             rank[slot] = this
-    if req in MONEY_SLOTS and req not in w.updates and "other_losses" not in w.updates:
+    told = any(slot in w.updates for slot in (*MONEY_SLOTS, "other_losses"))
+    if req in MONEY_SLOTS and not told:
         if has(NO_LOSS, w.text) and "negative_amount" not in w.problems:
             w.updates[req] = {"amount": "0", "currency": currency}
         elif "negative_amount" not in w.problems:

@@ -222,7 +222,7 @@ _MONEY = re.compile(
 
 # What may follow a bare number that makes it a count, a time or a percentage, not money.
 _NOT_MONEY_AFTER = re.compile(
-    r"\s*(?:个|個|名|位|人|条|條|笔|筆|次|台|家|户|戶|份|小时|小時|钟头|鐘頭|分钟|分鐘|分|秒|天|日|"
+    r"\s*[来來几幾多余餘]?(?:个|個|名|位|人|条|條|笔|筆|次|台|家|户|戶|份|单|單|间|間|张|張|件|小时|小時|钟头|鐘頭|分钟|分鐘|分|秒|天|日|"
     r"周|週|星期|月|年|号|號|点|點|时|時|%|％|percent|users?|customers?|people|persons?|"
     r"records?|rows?|orders?|accounts?|transactions?|hours?|hrs?|minutes?|mins?|seconds?|"
     r"secs?|days?|weeks?|months?|years?|times?|am\b|pm\b|h\b|[:/]\d|-\d)",
@@ -264,6 +264,21 @@ _RANGE_VALUE = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六
                 "九": 9}  # fmt: skip
 
 
+# "一千六七", "一千六七百", "两万三四": a range of the next lower place after a round amount.
+_CN_TAIL_RANGE = re.compile(
+    r"([一二两三四五六七八九])([千万萬])([一二两三四五六七八])([二三四五六七八九])([百千])?"
+    r"(?![十百千万萬亿億\d])"
+)
+_LOWER_PLACE = {"千": "百", "万": "千", "萬": "千"}
+
+
+def _tail_lower_end(m: re.Match[str]) -> str:
+    low, high = _RANGE_VALUE[m.group(3)], _RANGE_VALUE[m.group(4)]
+    if high != low + 1:
+        return m.group(0)
+    return f"{m.group(1)}{m.group(2)}{m.group(3)}{m.group(5) or _LOWER_PLACE[m.group(2)]}"
+
+
 def _lower_end(m: re.Match[str]) -> str:
     low, high = _RANGE_VALUE[m.group(1)], _RANGE_VALUE[m.group(2)]
     return m.group(1) if high == low + 1 else m.group(0)
@@ -272,6 +287,7 @@ def _lower_end(m: re.Match[str]) -> str:
 def _unhedge(s: str) -> str:
     """Reads "十来万" as "十万", "几千" as "一千" and "三四千" as "三千": the round amount being
     hedged about, or the lower end of a range."""
+    s = _CN_TAIL_RANGE.sub(_tail_lower_end, s)
     return _FEW_OF_UNIT.sub("一", _HEDGE_INSIDE.sub("", _CN_RANGE.sub(_lower_end, s)))
 
 
@@ -398,7 +414,8 @@ _PER_UNIT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _PER_UNIT_BEFORE = re.compile(
-    r"(?:每(?:人|单|單|个|個|件|张|張|位|笔|筆|小时|小時|天)?|单价|單價|\beach\b|\bper\s+\w+|"
+    r"(?:每(?:人|单|單|个|個|件|张|張|位|笔|筆|小时|小時|天)?(?:损失|損失|亏损|虧損|亏|虧|少赚|少賺)?"
+    r"|单价|單價|\beach\b|\bper\s+\w+|"
     r"\bat\b)\s*(?:约|約|大约|大約|about|around|roughly)?\s*$",
     re.IGNORECASE,
 )
@@ -424,11 +441,21 @@ def _rank(s: str, m: re.Match[str]) -> int:
     return 1
 
 
+#: The rank of a number said without a currency: below every amount with one, unless it
+#: is said as the total ("一间五百多，加起来一千六七").
+BARE_RANK = 3
+
+
 def price_rank(text: str) -> int:
-    """How a clause states its amount: 0 a total, 2 a price per item, 1 plainly."""
+    """How a clause states its amount: 0 a total, 2 a price per item, 1 plainly, and
+    :data:`BARE_RANK` for a number without a currency that is no stated total."""
     s = normalize(text)
     ranks = [_rank(s, m) for m in _MONEY.finditer(s) if _currency(m, "CNY") is not None]
-    return min(ranks, default=1)
+    if ranks:
+        return min(ranks)
+    s = _unhedge(s)
+    bare = [_rank(s, m) for m in _MONEY.finditer(s) if _money_value(m) is not None]
+    return 0 if 0 in bare else BARE_RANK
 
 
 def money_spans(text: str) -> list[tuple[int, int]]:

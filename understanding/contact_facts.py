@@ -68,6 +68,28 @@ def read_contact(w: Turn) -> None:
         w.problem("invalid_contact")
 
 
+#: Words that open a message but are nobody's name ("Sorry, I've now opened the CSV...").
+_NOT_NAMES = re.compile(
+    r"^(?:sorry|ok(?:ay)?|yes|no|hi|hello|hey|thanks?|thank you|well|actually|so|um+|uh+"
+    r"|不好意思|抱歉|对不起|好的|好|嗯|是的|谢谢|你好|您好|哦|那个)$",
+    re.IGNORECASE,
+)
+#: A name answer is short: a long sentence after "your name?" is about something else.
+_MAX_NAME_WORDS = 8
+_MAX_ANSWER_WORDS = 14
+
+
+def plausible_name(name: str, text: str) -> bool:
+    """Whether ``name`` (cut from the answer ``text``) can be the customer's name."""
+    if not name or len(name) > 60 or not re.search(r"\w", name) or _NOT_NAMES.match(name):
+        return False
+    words = len(re.findall(r"[A-Za-z]+", name)) + len(re.findall(r"[^\x00-\x7f\s]", name)) // 3
+    answer = len(re.findall(r"[A-Za-z]+", text))
+    return words <= _MAX_NAME_WORDS and (
+        answer <= _MAX_ANSWER_WORDS or NAME_PREFIX.match(text) is not None
+    )
+
+
 def read_name(w: Turn) -> None:
     """The answer to "your name?": the name and, after a comma or "from", the company."""
     if w.requested != "customer_name":
@@ -81,7 +103,7 @@ def read_name(w: Turn) -> None:
     parts = COMPANY_SPLIT.split(text, maxsplit=1)
     name = parts[0].strip(" .。!！~")
     name = NAME_PREFIX.sub("", name).strip(" .。!！~")
-    if name and len(name) <= 60 and re.search(r"\w", name):
+    if plausible_name(name, w.text):
         w.updates["customer_name"] = name
     if len(parts) > 1:
         company = parts[1].strip(" .。!！~")

@@ -9,7 +9,7 @@ from understanding.amount_facts import OTHER_LOSS, add_other_loss, count_slot_fo
 from understanding.amounts import NegativeAmount, parse_count, parse_money
 from understanding.clauses import has
 from understanding.contact_facts import find_contact, read_contact
-from understanding.incident_facts import reason_text
+from understanding.incident_facts import kinds_named, reason_text
 from understanding.lexicons import (
     COUNT_CORRECT,
     CURRENCY_HINT,
@@ -50,6 +50,9 @@ def apply_correction(w: Turn) -> str | None:
 
     def note(slot: str) -> str:
         value = w.updates[slot]
+        if slot == "leaked_data_kinds":  # names, never codes
+            names = w.policy.data_kind_names
+            value = [names[k].get(lang) if k in names else k for k in value]
         return f"{slot_label(slot, lang)} → {format_value(slot, value, w.zone, lang)}"
 
     # Category or systems chosen explicitly.
@@ -114,6 +117,11 @@ def apply_correction(w: Turn) -> str | None:
                 return None
             w.updates[time_slot] = at.isoformat()
             return note(time_slot)
+    # The kinds of data that leaked: the corrected list replaces the old one.
+    named, _ = kinds_named(text)
+    if named and w.slots.get("data_leaked") is True:
+        w.updates["leaked_data_kinds"] = named
+        return note("leaked_data_kinds")
     # Systems.
     systems = [v.lower() for v in entity_values(w.message, "system")]
     if systems:

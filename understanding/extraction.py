@@ -31,7 +31,7 @@ from understanding.incident_facts import (
     read_leak,
     read_systems,
 )
-from understanding.lexicons import CORRECTION_START, QUESTION
+from understanding.lexicons import CORRECTION_START, CORRECTION_WORDS, QUESTION
 from understanding.slots import filled
 from understanding.time_facts import read_times
 from understanding.turn import MAX_DESCRIPTION, Extraction, IncomingMessage, Turn, entity_values
@@ -91,16 +91,30 @@ def _extract(message: IncomingMessage, slots: Mapping[str, Any], policy: Policy)
     yes_no = w.intent in ("affirm", "deny")
     if (not w.text and not message.entities and not yes_no) or is_junk(w.text):
         return w.result()
-    if w.intent == "correct_answer" or (
-        has(CORRECTION_START, w.text) and w.intent != "report_incident"
-    ):
+    if _is_correction(w):
         note = apply_correction(w)
-        if w.updates or w.problems or has(CORRECTION_START, w.text) or not w.requested:
+        if w.updates or w.problems or _says_correction(w.text) or not w.requested:
             return w.result(note)
         # "孙立军", "企业版云主机" heard as a correction: nothing to correct, so an answer
         w.intent = None
     _run_all(w, describing=_description(w))
     return w.result()
+
+
+def _says_correction(text: str) -> bool:
+    return has(CORRECTION_START, text) or has(CORRECTION_WORDS, text[:80])
+
+
+def _is_correction(w: Turn) -> bool:
+    """A message that corrects what was said before. The classifier hears many plain
+    answers as corrections ("No, I didn't change anything", "working again by 12:30, but
+    I'm not sure"): while a question is waiting for its first answer, only the customer's
+    own words ("sorry, I had that wrong", "我记错了") make the message a correction."""
+    if _says_correction(w.text):
+        return w.intent != "report_incident" or filled(w.slots.get("description"))
+    if w.intent != "correct_answer":
+        return False
+    return not (w.requested and not filled(w.slots.get(w.requested)))
 
 
 def _run_all(w: Turn, *, describing: bool) -> None:

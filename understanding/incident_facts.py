@@ -20,6 +20,7 @@ from understanding.lexicons import (
     LEAK_WORDS,
     NO_ANSWER,
     NO_EVIDENCE,
+    NOT_CUSTOMERS_FAULT,
     PHONE_LOOSE,
     PHONE_STRICT,
     QUESTION,
@@ -27,9 +28,11 @@ from understanding.lexicons import (
     YES_ANSWER,
 )
 from understanding.nlu_lexicons import data_kinds, systems
+from understanding.polarity import yes_or_no
 from understanding.slots import BOOL_SLOTS, NONE_MARKER, filled, to_category
 from understanding.turn import Turn, entity_values
 
+LIABILITY_QUESTIONS = frozenset({"customer_config_changed", "third_party_involved"})
 #: Questions whose answers are about the customer, never about the affected systems.
 _CONTACT_QUESTIONS = frozenset({"customer_name", "customer_contact"})
 
@@ -48,9 +51,9 @@ def read_systems(w: Turn) -> None:
 
     Contact details are no systems: "my email is ann@example.com" names no e-mail system.
     """
-    if w.requested in _CONTACT_QUESTIONS or w.intent == "give_contact":
-        return
     rest = without_contacts(w.text)
+    if w.requested in _CONTACT_QUESTIONS or (w.intent == "give_contact" and rest != w.text):
+        return
     found = [v.lower() for v in entity_values(w.message, "system")]
     if rest != w.text:
         found = [v for v in found if v in rest.lower()]
@@ -58,10 +61,25 @@ def read_systems(w: Turn) -> None:
         found = [v for v in found if v.strip() not in GENERIC_SYSTEMS]
     if not found and (w.requested == "affected_systems" or "description" in w.updates):
         found = [name for name, pat in systems() if pat.search(rest)]
-        if not found and w.requested == "affected_systems" and 0 < len(w.text) <= 40:
-            found = [w.text.strip(" 。.!！")]
+        if not found and w.requested == "affected_systems":
+            found = [name for name in (system_answer(rest),) if name]
     if found:
         w.updates["affected_systems"] = merged(w.slots.get("affected_systems"), found)
+
+
+#: The first sentence of an answer: "Managed PostgreSQL, cluster prod-eu-1. We pay extra."
+_FIRST_SENTENCE = re.compile(r"^.+?(?:[。！!；;]|\.(?:\s|$)|$)", re.S)
+_SYSTEM_ANSWER_MAX = 120
+
+
+def system_answer(text: str) -> str | None:
+    """The customer's own name for the affected system, when the lexicon knows none of its
+    words ("the cloud phone system, our business VoIP plan"); None for a question."""
+    first = _FIRST_SENTENCE.match(text.strip())
+    name = (first.group(0) if first else "").strip(" \t\n。.!！;；")
+    if not re.search(r"\w", name) or has(QUESTION, text):
+        return None
+    return name[:_SYSTEM_ANSWER_MAX]
 
 
 def reason_text(reasons: Iterable[str], language: str, chosen: bool) -> str:
@@ -108,14 +126,38 @@ def read_category(w: Turn, *, describing: bool) -> None:
     w.updates["category_reason"] = reason_text(result.reasons, w.language, chosen=False)
 
 
+def kinds_named(text: str) -> tuple[list[str], list[str]]:
+    """The personal-data kinds a text names and those it denies ("we don't collect phone
+    numbers", "no addresses after all"); the longest phrase wins ("email addresses" is no
+    address)."""
+    spans = sorted(
+        ((m.start(), m.end(), code) for code, pat in data_kinds() for m in pat.finditer(text)),
+        key=lambda s: (s[0] - s[1], s[0]),
+    )
+    taken: list[tuple[int, int]] = []
+    said: list[tuple[int, str]] = []
+    denied: list[str] = []
+    for start, end, code in spans:
+        if any(start < b and a < end for a, b in taken):
+            continue
+        taken.append((start, end))
+        if negated(text, start):
+            denied.append(code)
+        else:
+            said.append((start, code))
+    named = list(dict.fromkeys(code for _, code in sorted(said)))
+    return named, [c for c in dict.fromkeys(denied) if c not in named]
+
+
 def read_leak(w: Turn) -> None:
     """Whether data leaked and which personal-data kinds."""
-    kinds = [k.lower() for k in entity_values(w.message, "data_kind")]
+    named, denied = kinds_named(w.text)
+    kinds = [k.lower() for k in entity_values(w.message, "data_kind") if k.lower() not in denied]
     leak_match = LEAK_WORDS.search(w.text)
     leak_said = leak_match is not None and not negated(w.text, leak_match.start())
     asked = w.requested in ("data_leaked", "leaked_data_kinds")
     if leak_said or asked or kinds:
-        kinds += [k for k, pat in data_kinds() if pat.search(w.text) and k not in kinds]
+        kinds += [k for k in named if k not in kinds]
     if kinds or leak_said:
         w.updates["data_leaked"] = True
         if kinds:
@@ -134,13 +176,10 @@ def read_booleans(w: Turn) -> None:
     """Yes/no answers and the liability facts: a changed configuration, a third party."""
     req = w.requested
     text = w.text
-    if req in BOOL_SLOTS and req not in w.updates:
-        if w.intent == "affirm" or (w.intent != "deny" and has(YES_ANSWER, text)):
-            w.updates[req] = True
-        elif w.intent == "deny":
-            w.updates[req] = False
+    if req in BOOL_SLOTS:
+        _yes_no_answer(w, req)
     _third_party(w)
-    liability_q = req in ("customer_config_changed", "third_party_involved")
+    liability_q = req in LIABILITY_QUESTIONS
     config = CONFIG_STRONG.search(text) or (CONFIG_CHANGED.search(text) if liability_q else None)
     if config is not None:
         denied = negated(text, config.start()) or bool(
@@ -160,18 +199,42 @@ def read_booleans(w: Turn) -> None:
         w.updates.setdefault("third_party_involved", False)
 
 
+def _yes_no_answer(w: Turn, req: str) -> None:
+    """The answer to the pending yes/no question: the customer's own yes or no wins over
+    a keyword another reader found ("Leaked? No, nobody's details got out")."""
+    said = yes_or_no(w.text)
+    if said is None and req in LIABILITY_QUESTIONS and has(NOT_CUSTOMERS_FAULT, w.text):
+        said = False  # "the problem is on your side", "问题在你们的同步"
+    if said is None:
+        if req in w.updates:
+            return
+        if w.intent == "affirm" or (w.intent != "deny" and has(YES_ANSWER, w.text)):
+            said = True
+        elif w.intent == "deny":
+            said = False
+    if said is None:
+        return
+    w.updates[req] = said
+    if req == "data_leaked" and not said:
+        w.updates.pop("leaked_data_kinds", None)
+
+
 def _third_party(w: Turn) -> None:
     text = w.text
-    liability_q = w.requested in ("customer_config_changed", "third_party_involved")
+    liability_q = w.requested in LIABILITY_QUESTIONS
     for kind, pat in THIRD_PARTY_WORDS:
         m = pat.search(text)
         if m is None:
             continue
         if negated(text, m.start()):
             if liability_q:
-                w.updates["third_party_involved"] = False
+                w.updates.setdefault("third_party_involved", False)
             return
-        if liability_q or has(FAILURE_WORDS, text):
+        # A yes or no said to the question wins: "the bank provides the feed, but the
+        # duplication happened on your side" names a third party that is not to blame.
+        if (liability_q or has(FAILURE_WORDS, text)) and w.updates.get(
+            "third_party_involved", True
+        ):
             w.updates["third_party_involved"] = True
             w.updates["third_party"] = kind.value
         return

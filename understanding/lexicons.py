@@ -16,17 +16,31 @@ ONGOING_WORDS = re.compile(
     r"(?:还|還|仍|尚|依然|仍然)?(?:没|沒|未)(?:有)?(?:修好|修复|修復|解决|解決|好转|好轉|恢复正常|恢復正常)|"
     r"还是(?:打不开|打不開|用不了|登不上|进不去|進不去|不行|坏的|壞的)|还在(?:故障|报错|報錯)|"
     r"一直没|仍然|依然|还在宕|还是不能|还是无法|持续中|"
-    r"\bstill (?:down|out|broken|not|offline|unavailable|failing|ongoing|happening|"
-    r"isn'?t|doesn'?t|can'?t|won'?t|having|getting|erroring|dead|unusable)|"
-    r"\bnot (?:yet )?(?:restored|fixed|resolved|back)\b|\bongoing\b|\bisn'?t (?:fixed|back)\b|"
-    r"\bhasn'?t (?:been )?(?:restored|fixed|resolved|come back)\b",
+    r"(?:还|還)(?:没|沒)(?:有)?(?:完全)?(?:恢复|恢復|找回|回来|回來|修|好)|(?:没|沒)(?:有)?恢复|(?:没|沒)(?:有)?恢復|"
+    r"(?:现在|現在|今天|目前)(?:还|還|仍|也)(?:是)?(?:打不开|打不開|用不了|不行|不能|没|沒|这样|這樣)|"
+    r"\bstill (?:down|out|broken|not|offline|unavailable|failing|ongoing|happening|gone|missing|"
+    r"wrong|the same|doing it|there|isn'?t|doesn'?t|can'?t|won'?t|having|getting|erroring|dead|"
+    r"unusable)|\b(?:is|are|'s|'re) still (?:down|broken|gone|missing|wrong|happening)\b|"
+    r"\bnot (?:yet )?(?:been )?(?:restored|fixed|resolved|back)\b|\bongoing\b|"
+    r"\bisn'?t (?:fixed|back)\b|\b(?:don'?t|do not) think (?:it'?s|it has|it) (?:been )?fixed\b|"
+    r"\b(?:hasn'?t|haven'?t) (?:been )?(?:restored|fixed|resolved|come back)\b",
+    re.IGNORECASE,
+)
+#: "Not yet" to "when was it restored / the leak stopped?": still going on.
+NOT_YET = re.compile(
+    r"^\W*(?:no[\s,.]*)?(?:not\s+yet|still\s+open|still\s+not|nope,?\s+not\s+yet)\b"
+    r"|^\W*(?:还|還)?(?:没有|沒有|没|沒)(?:呢|啊|吧)?\W*$|^\W*(?:还|還)(?:没有|沒有|没|沒)|^\W*尚未",
     re.IGNORECASE,
 )
 END_WORDS = re.compile(
     r"恢复|恢復|结束|結束|修好|好了|正常了|解决|解決|修复了|到|until|till|\brestored|\bback\b|"
     r"\bfixed|\bresolved|came back|\bended|\bfinished|recovered|working again|"
     r"\b(?:arriving|running|loading|online|up|normal|on time|fine|ok|okay)\s+again\b|"
-    r"back to normal",
+    r"back to normal|"
+    # a leak ends when it is stopped
+    r"\blocked (?:it |the \w+ |everything )?down\b|\bpatched\b|\bclosed (?:it|the|off)\b|"
+    r"\brevoked\b|"
+    r"\bsecured\b|堵住|堵上|封堵|关闭了|關閉了|修补|修補",
     re.IGNORECASE,
 )
 DETECT_WORDS = re.compile(
@@ -194,6 +208,18 @@ CONFIRMATION = re.compile(
     r"[\s,，。!！~]*(?:(?:没错|沒錯|正确|正確|确认|確認|提交吧?|请提交|請提交|可以提交|谢谢|謝謝)[\s,，。!！~]*)*$",
     re.IGNORECASE,
 )
+#: Said to "did you change anything / was a third party involved?": the fault lies with the
+#: provider ("the duplicates came from your side"), the third party worked fine ("their
+#: status page was green"), or nobody else is part of it ("it's only your company").
+NOT_CUSTOMERS_FAULT = re.compile(
+    r"\b(?:on|at|from)\s+your\s+(?:side|end)\b|\byour\s+(?:fault|update|bug)\b"
+    r"|\bin\s+your\s+(?:app|system|platform|software|sync|service)\b"
+    r"|\b(?:only|just)\s+(?:you|your)\b|\bwas\s+(?:all\s+)?(?:fine|up|green|healthy|working)\b"
+    r"|\bwere\s+(?:all\s+)?(?:fine|up|green|healthy|working)\b|\bworked\s+fine\b"
+    r"|问题(?:出)?在(?:你们|贵司|貴司|你方)|是(?:你们|贵司|貴司)(?:通道)?的问题"
+    r"|(?:那边|那邊|两端|兩端|都)(?:是)?正常|正常(?:进来|進來|收到|的)",
+    re.IGNORECASE,
+)
 YES_ANSWER = re.compile(
     r"^\s*(?:是|是的|对|對|有|有的|嗯|yes|yeah|yep|yup|correct|right|sure|indeed)[\s,.!。，！~]*$",
     re.IGNORECASE,
@@ -212,6 +238,16 @@ COMPANY_SPLIT = re.compile(r"\s*(?:[,，;；]|来自|來自|\bfrom\b|\bat\b|\bwi
 CORRECTION_START = re.compile(
     r"^\s*(?:actually|correction|sorry,?\s+i meant|i meant|wait,?|no,?\s+it was|"
     r"不对|不對|更正|纠正|糾正|说错了|說錯了|搞错了|搞錯了|应该是|應該是|其实|其實)",
+    re.IGNORECASE,
+)
+#: Words that say the message corrects something said before, anywhere near its start
+#: ("Sorry, I had that wrong", "Hang on, I mixed up my days", "哦我记错了").
+CORRECTION_WORDS = re.compile(
+    r"\bcorrection\b|\bafter all\b|\bon second thought\b|\bi (?:had|got) (?:that|it|this) wrong\b"
+    r"|\bi mixed (?:it |them |that )?up\b"
+    r"|\bmixed up my\b|\bscratch that\b|\bi was wrong\b|\bmy mistake\b|\bi misspoke\b"
+    r"|\b(?:sorry,?\s+)?i meant\b|\bnot what i (?:said|meant)\b|\bi said .{0,20} but\b"
+    r"|记错|記錯|说错|說錯|搞错|搞錯|弄错|弄錯|写错|寫錯|更正|纠正|糾正|不对|不對|刚才说的不|其实是|其實是",
     re.IGNORECASE,
 )
 NEGATED_PART = re.compile(

@@ -19,7 +19,7 @@ from understanding.nlu_data import lookup, synonyms
 #: the policy's names. Systems need no list: they are what the ``system`` lookup names.
 DATA_KINDS: tuple[str, ...] = (
     "phone_number", "id_number", "bank_card", "address", "password", "email_address", "name",
-    "health", "purchase_history",
+    "health", "purchase_history", "location",
 )  # fmt: skip
 
 #: Spellings of a system the NLU files do not list (traditional characters, other forms).

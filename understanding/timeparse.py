@@ -783,9 +783,9 @@ def _days_ago_as_day(p: _Parts, now: datetime) -> _Parts:
 
 
 def time_precision(text: str, now: datetime, tz: str | tzinfo = DEFAULT_TZ) -> str:
-    """How precisely ``text`` names a moment: "clock" (a clock time, a part of day or a few
-    hours ago), "day" (a day without its time), "vague" (only a week or a month: "本月",
-    "last week"), or "none".
+    """How precisely ``text`` names a moment: "clock" (a clock time or a few hours ago),
+    "period" (a part of day without its clock time: "this morning", "昨天晚上"), "day" (a day
+    without its time), "vague" (only a week or a month: "本月", "last week"), or "none".
 
     A day alone stands for midnight and a week for its Monday: the callers store such a
     moment only when the customer answers a time question, and never a vague one.
@@ -793,8 +793,12 @@ def time_precision(text: str, now: datetime, tz: str | tzinfo = DEFAULT_TZ) -> s
     p = _extract(text, _local_now(now, _zone(tz)))
     if p.empty():
         return "none"
-    if p.hour is not None or (p.ago is not None and p.ago < timedelta(days=1)):
+    if (p.hour is not None and not p.guessed_hour) or (
+        p.ago is not None and p.ago < timedelta(days=1)
+    ):
         return "clock"
+    if p.guessed_hour:
+        return "period"
     return "vague" if p.vague else "day"
 
 

@@ -35,14 +35,15 @@ from bot.staff.service import CaseItem, StaffRefused, StaffService
 from claims.case import InvalidTransition, Stage
 from claims.errors import ClaimsValidationError
 from claims.stages import TRANSITIONS
+from db import references
 from db.packet import render_markdown
 from db.repository import CaseNotFound
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-REFERENCE_PATTERN = r"^CLM-\d{4}-\d{6}$"
-Reference = Annotated[str, Path(pattern=REFERENCE_PATTERN, description="e.g. CLM-2026-000001")]
+REFERENCE_PATTERN = references.WHOLE
+Reference = Annotated[str, Path(pattern=REFERENCE_PATTERN, description="e.g. CLM-2026-7K3QX9")]
 Sha256 = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
 PREVIEW_MIMES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 REFUSAL_STATUS = {"conflict": 409, "forbidden": 403, "not_found": 404, "gone": 410}

@@ -6,14 +6,19 @@
  *
  * Optional data attributes: data-target (CSS selector; default: a panel appended to
  * <body>), data-lang (zh|en; default: the browser's), data-server (gateway origin; default:
- * where this script came from). The session id lives in localStorage, so a reload continues
- * the same conversation; the history comes from the gateway's transcript.
+ * where this script came from). The gateway issues the session token (POST /chat/session);
+ * it lives in localStorage, so a reload continues the same conversation, and goes only in
+ * the X-Chat-Session header or the socket's first frame, never in a URL. When the gateway
+ * refuses it (401 / close code 4401: unknown or expired) the widget gets a new one and
+ * sends again. The history comes from the gateway's transcript.
  */
 (function () {
   "use strict";
   const script = document.currentScript;
   const server = (script && script.dataset.server) || (script ? new URL(script.src, location.href).origin : location.origin);
-  const SESSION_KEY = "claim-intake-session";
+  const SESSION_KEY = "claim-intake-token";
+  const SESSION_HEADER = "X-Chat-Session";
+  const SESSION_REFUSED = 4401;
   const LANG_KEY = "claim-intake-lang";
 
   const T = {
@@ -42,12 +47,22 @@
   };
   const EXTENSIONS = ["png", "jpg", "jpeg", "gif", "webp", "pdf", "txt", "log", "csv", "json", "eml", "docx", "xlsx"];
 
-  function newSession() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    return Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join("");
-  }
   let session = localStorage.getItem(SESSION_KEY);
-  if (!session || !/^[A-Za-z0-9_-]{8,64}$/.test(session)) { session = newSession(); localStorage.setItem(SESSION_KEY, session); }
+  let issuing = null; // one request for a new session at a time (socket, upload, history)
+  function newSession() {
+    if (!issuing) {
+      issuing = (async () => {
+        const response = await fetch(server + "/chat/session", { method: "POST" });
+        if (!response.ok) throw new Error("no session");
+        session = (await response.json()).token;
+        localStorage.setItem(SESSION_KEY, session);
+        return session;
+      })().finally(() => { issuing = null; });
+    }
+    return issuing;
+  }
+  async function ensureSession() { return session || newSession(); }
+  function authed(extra) { return Object.assign({}, extra || {}, { [SESSION_HEADER]: session }); }
   let lang = localStorage.getItem(LANG_KEY) || (script && script.dataset.lang) || ((navigator.language || "zh").toLowerCase().startsWith("zh") ? "zh" : "en");
   if (!T[lang]) lang = "zh";
   let config = { max_message_chars: 2000, max_upload_bytes: 20 * 1024 * 1024, accept: "" };
@@ -152,22 +167,28 @@
     }
   }
 
-  function connect() {
+  async function connect() {
     clearTimeout(reconnectTimer);
     setStatus("connecting");
-    const url = server.replace(/^http/, "ws") + "/ws/" + encodeURIComponent(session);
-    socket = new WebSocket(url);
-    socket.onopen = () => { backoff = 500; setStatus("online"); root.dataset.connected = "true"; while (outbox.length) socket.send(outbox.shift()); };
-    socket.onmessage = (event) => { try { handle(JSON.parse(event.data)); } catch (e) { /* ignore bad frames */ } };
-    socket.onclose = () => {
+    try { await ensureSession(); } catch (e) { reconnectTimer = setTimeout(connect, backoff); backoff = Math.min(backoff * 2, 15000); return; }
+    socket = new WebSocket(server.replace(/^http/, "ws") + "/ws");
+    socket.onopen = () => { socket.send(JSON.stringify({ type: "auth", token: session, language: lang })); };
+    socket.onmessage = (event) => {
+      let frame; try { frame = JSON.parse(event.data); } catch (e) { return; /* ignore bad frames */ }
+      if (frame.type === "hello") { backoff = 500; setStatus("online"); root.dataset.connected = "true"; while (outbox.length) socket.send(outbox.shift()); return; }
+      if (frame.type === "error" && frame.code === "session_expired") return; // renewed on close
+      handle(frame);
+    };
+    socket.onclose = (event) => {
       root.dataset.connected = "false"; setStatus("offline");
+      if (event.code === SESSION_REFUSED) { session = null; localStorage.removeItem(SESSION_KEY); backoff = 500; }
       reconnectTimer = setTimeout(connect, backoff); backoff = Math.min(backoff * 2, 15000);
     };
     socket.onerror = () => { try { socket.close(); } catch (e) { /* closing anyway */ } };
   }
   function send(frame) {
     const data = JSON.stringify(frame);
-    if (socket && socket.readyState === WebSocket.OPEN) socket.send(data); else outbox.push(data);
+    if (socket && socket.readyState === WebSocket.OPEN && root.dataset.connected === "true") socket.send(data); else outbox.push(data);
   }
 
   function sizeText(n) { return n >= 1048576 ? (n / 1048576).toFixed(1) + " MB" : Math.ceil(n / 1024) + " KB"; }
@@ -178,17 +199,20 @@
     if (file.size === 0) return T[lang].badType(file.name);
     return null;
   }
-  function upload(file) {
+  async function upload(file, retried) {
     const problem = checkFile(file);
-    if (problem) { addBubble("error", problem); return Promise.resolve(); }
-    return new Promise((resolve) => {
+    if (problem) { addBubble("error", problem); return; }
+    try { await ensureSession(); } catch (e) { addBubble("error", t("uploadFailed")); return; }
+    const refused = await new Promise((resolve) => {
       const body = new FormData(); body.append("file", file); body.append("language", lang);
       const xhr = new XMLHttpRequest();
-      xhr.open("POST", `${server}/chat/${encodeURIComponent(session)}/evidence`);
+      xhr.open("POST", `${server}/chat/evidence`);
+      xhr.setRequestHeader(SESSION_HEADER, session);
       progressBox.hidden = false; progress.value = 0; progressText.textContent = `${t("uploading")} ${file.name}`;
       xhr.upload.onprogress = (e) => { if (e.lengthComputable) progress.value = Math.round((100 * e.loaded) / e.total); };
       xhr.onload = () => {
         progressBox.hidden = true;
+        if (xhr.status === 401 && !retried) { resolve(true); return; }
         let data = {};
         try { data = JSON.parse(xhr.responseText); } catch (e) { data = {}; }
         if (xhr.status === 200 && data.evidence) {
@@ -197,11 +221,12 @@
         }
         for (const m of data.messages || []) { if (m.gateway && m.gateway !== "evidence_received") addBubble("error", m.text); else renderBot(m); }
         if (xhr.status !== 200 && !(data.messages || []).length) addBubble("error", t("uploadFailed"));
-        resolve();
+        resolve(false);
       };
-      xhr.onerror = () => { progressBox.hidden = true; addBubble("error", t("uploadFailed")); resolve(); };
+      xhr.onerror = () => { progressBox.hidden = true; addBubble("error", t("uploadFailed")); resolve(false); };
       xhr.send(body);
     });
+    if (refused) { session = null; localStorage.removeItem(SESSION_KEY); try { socket.close(); } catch (e) { /* reconnects */ } await upload(file, true); }
   }
   async function uploadAll(files) { for (const f of Array.from(files)) await upload(f); }
 
@@ -229,7 +254,10 @@
     try { config = Object.assign(config, await (await fetch(server + "/chat/config")).json()); } catch (e) { /* defaults */ }
     fileInput.setAttribute("accept", config.accept || EXTENSIONS.map((x) => "." + x).join(","));
     try {
-      const history = await (await fetch(`${server}/chat/${encodeURIComponent(session)}/history`)).json();
+      await ensureSession();
+      let response = await fetch(`${server}/chat/history`, { headers: authed() });
+      if (response.status === 401) { await newSession(); response = await fetch(`${server}/chat/history`, { headers: authed() }); }
+      const history = await response.json();
       for (const m of history.messages || []) addBubble(m.sender, m.text);
       if (!localStorage.getItem(LANG_KEY) && (history.language === "zh" || history.language === "en") && (history.messages || []).length) { lang = history.language; applyLanguage(); }
     } catch (e) { /* a new conversation */ }

@@ -28,6 +28,10 @@ Seq = list  # a list of token specs
 Alt = list  # a list of alternative token sequences
 
 LABELS = ("case_reference", "email", "phone")
+#: What follows the year in a case reference, lower-cased: an old sequential number or a
+#: new random part. The same as ``db.references.SUFFIX`` (this file is run by .venv-rasa
+#: and imports none of our packages; tests/unit/test_references.py checks the two agree).
+REFERENCE_SUFFIX = r"(?:\d{6,}|[23456789abcdefghjkmnpqrstuvwxyz]{6})"
 
 
 def rx(pattern: str, **extra: object) -> Token:
@@ -65,7 +69,7 @@ def tagged(label: str, seqs: Iterable[Seq]) -> list[dict]:
 
 # ---------------------------------------------------------------- references and contacts
 def case_reference() -> list[dict]:
-    """CLM-2026-000123: five tokens with nothing between them."""
+    """CLM-2026-7K3QX9 (or an old CLM-2026-000123): five tokens with nothing between them."""
     return tagged(
         "case_reference",
         [
@@ -74,7 +78,7 @@ def case_reference() -> list[dict]:
                 glued(lit("-")),
                 glued(rx(r"\d{4}")),
                 glued(lit("-")),
-                rx(r"\d{6}"),
+                rx(REFERENCE_SUFFIX),
             ]
         ],
     )

@@ -1,4 +1,5 @@
-"""Status, resume, handoff and data rights: only the owner (or someone with the contact)."""
+"""Status, resume, handoff and data rights of the owner; another conversation needs the
+mailed code (tests/actions/test_access_code.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from actions.account import (
     ActionResumeCase,
 )
 
-from .conftest import D20, SENDER, reference, said, seed_case, tracker, uow
+from .conftest import D20, SENDER, said, seed_case, tracker, uow
 
 CASE = {
     "description": "支付系统宕机，订单丢失", "category": "outage", "affected_systems": ["payment"],
@@ -68,57 +69,6 @@ def test_no_reference_asks_for_one(domain: DomainDict, dispatcher: CollectingDis
     assert said(dispatcher) == [{"response": "utter_ask_case_reference"}]
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "{ref} 进度如何",
-        "{ref} 进度如何，我的邮箱 someone@else.com",
-        "{ref} my phone is 13900000000",
-    ],
-)
-def test_someone_else_without_the_contact_is_not_told(
-    domain: DomainDict, dispatcher: CollectingDispatcher, text: str
-) -> None:
-    ref = seed_case(CASE, status="open")
-    t = tracker(domain, text.format(ref=ref), intent="ask_status", sender_id=OTHER)
-    assert ActionCaseStatus().run(dispatcher, t, domain) == []
-    assert said(dispatcher) == [{"response": "utter_case_not_verified", "reference": ref}]
-    with uow() as u:
-        assert u.cases.customer_for_identity(OTHER) is None
-
-
-def test_an_unknown_reference_gets_the_same_answer(
-    domain: DomainDict, dispatcher: CollectingDispatcher
-) -> None:
-    seed_case(CASE, status="open")
-    missing = reference(42)
-    t = tracker(domain, f"{missing} zhang@example.com", intent="ask_status", sender_id=OTHER)
-    assert ActionCaseStatus().run(dispatcher, t, domain) == []
-    assert said(dispatcher) == [{"response": "utter_case_not_verified", "reference": missing}]
-
-
-@pytest.mark.parametrize(
-    "text", ["{ref} 我的邮箱是 zhang@example.com", "{ref}，手机 138 1234 5678"]
-)
-def test_the_contact_on_the_case_verifies_and_links_the_new_channel(
-    domain: DomainDict, dispatcher: CollectingDispatcher, text: str
-) -> None:
-    ref = seed_case(CASE, status="open")
-    t = tracker(domain, text.format(ref=ref), intent="ask_status", sender_id=OTHER)
-    assert ActionCaseStatus().run(dispatcher, t, domain) == [SlotSet("case_reference", ref)]
-    assert said(dispatcher) == [status_message(ref)]
-    with uow() as u:
-        owner = u.cases.customer_for_identity(SENDER)
-        linked = u.cases.customer_for_identity(OTHER)
-        assert owner is not None and linked is not None and linked.id == owner.id
-        assert set(linked.identities) == {SENDER, OTHER}
-
-    # From now on that channel is the owner's: no contact needed.
-    again = CollectingDispatcher()
-    t = tracker(domain, f"{ref} 进度", intent="ask_status", sender_id=OTHER)
-    assert ActionCaseStatus().run(again, t, domain) == [SlotSet("case_reference", ref)]
-
-
 # --------------------------------------------------------------------------- resume
 
 
@@ -152,29 +102,6 @@ def test_nothing_to_resume(domain: DomainDict, dispatcher: CollectingDispatcher)
     t = tracker(domain, "继续上次的理赔", intent="resume_case")
     assert ActionResumeCase().run(dispatcher, t, domain) == []
     assert said(dispatcher) == [{"response": "utter_nothing_to_resume", "reference": ""}]
-
-
-def test_resume_from_another_channel_with_the_contact(
-    domain: DomainDict, dispatcher: CollectingDispatcher
-) -> None:
-    ref = seed_case(CASE)
-    t = tracker(domain, f"继续 {ref}，邮箱 zhang@example.com", intent="resume_case",
-                sender_id=OTHER)  # fmt: skip
-    events = ActionResumeCase().run(dispatcher, t, domain)
-    assert said(dispatcher) == [{"response": "utter_resuming_case", "reference": ref}]
-    assert SlotSet("case_reference", ref) in events
-    with uow() as u:
-        found = u.cases.find_draft_for_identity(OTHER)
-        assert found is not None and found.reference == ref
-
-
-def test_resume_from_another_channel_without_the_contact(
-    domain: DomainDict, dispatcher: CollectingDispatcher
-) -> None:
-    ref = seed_case(CASE)
-    t = tracker(domain, f"继续 {ref}", intent="resume_case", sender_id=OTHER)
-    assert ActionResumeCase().run(dispatcher, t, domain) == []
-    assert said(dispatcher) == [{"response": "utter_case_not_verified", "reference": ref}]
 
 
 def test_a_submitted_case_is_not_resumed(

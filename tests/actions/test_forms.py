@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.forms import (
+    ActionAskEndedAt,
     ValidateContactForm,
     ValidateEvidenceForm,
     ValidateImpactForm,
@@ -35,8 +37,9 @@ BASE = {
         (ValidateIncidentForm(), {"description": "x", "category": "outage"}, "affected_systems"),
         (ValidateIncidentForm(), {**BASE, "category": "outage"}, None),
         (ValidateIncidentForm(), {**BASE, "category": "functional_defect"}, None),
+        # a leak is asked when it was stopped (in leak words: ActionAskEndedAt)
         (ValidateIncidentForm(), {**BASE, "category": "security_breach", "ended_at": None},
-         "data_leaked"),
+         "ended_at"),
         (ValidateIncidentForm(), {**BASE, "category": "data_loss"}, "data_leaked"),
         (ValidateIncidentForm(), {**BASE, "category": "data_loss", "data_leaked": True},
          "leaked_data_kinds"),
@@ -75,5 +78,21 @@ async def test_the_form_asks_the_next_missing_slot(
 def test_validator_names_follow_the_forms(domain: DomainDict) -> None:
     names = [v.name() for v in (ValidateIncidentForm(), ValidateImpactForm(),
              ValidateLiabilityForm(), ValidateEvidenceForm(), ValidateContactForm())]  # fmt: skip
-    assert names == [f"validate_{form}" for form in domain["forms"]]
+    intake = [form for form in domain["forms"] if form != "access_code_form"]
+    assert names == [f"validate_{form}" for form in intake]
     assert all(name in domain["actions"] for name in names)
+
+
+@pytest.mark.parametrize(
+    ("category", "response"),
+    [("security_breach", "utter_ask_ended_at_leak"),
+     ("functional_defect", "utter_ask_ended_at_defect"),
+     ("outage", "utter_ask_ended_at"), (None, "utter_ask_ended_at")],
+)  # fmt: skip
+def test_the_end_is_asked_in_the_words_of_the_case(
+    domain: DomainDict, category: str | None, response: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = Tracker.from_dict({"sender_id": "t", "slots": {"category": category}, "events": []})
+    assert ActionAskEndedAt().run(dispatcher, tracker, domain) == []
+    assert [m["response"] for m in dispatcher.messages] == [response]

@@ -314,7 +314,7 @@ async def test_a_leak_gets_the_urgent_steps_once(domain: DomainDict) -> None:
         SlotSet("category_reason", "提到“泄露”、提到“身份证”"),
         SlotSet("leaked_records", 2000.0),
         SlotSet("data_leaked", True),
-        SlotSet("leaked_data_kinds", ["phone_number", "id_number"]),
+        SlotSet("leaked_data_kinds", ["id_number", "phone_number"]),
         SlotSet("leak_advice_given", True),
         SlotSet("case_reference", ref),
     ]
@@ -323,7 +323,7 @@ async def test_a_leak_gets_the_urgent_steps_once(domain: DomainDict) -> None:
         case = u.cases.get(ref)
         assert case is not None and case.data_leak is not None
         assert (case.data_leak.records, case.data_leak.kinds) == (
-            2000, ("phone_number", "id_number"),
+            2000, ("id_number", "phone_number"),
         )
 
     # Saying it again: the advice is not repeated.

@@ -101,14 +101,18 @@ class FakeTelegram:
 
     # -- test helpers ----------------------------------------------------------------------
     def _message(self, chat_id: int, **extra: Any) -> dict[str, Any]:
+        """A message in ``chat_id``, by default a private chat with the user of that id;
+        ``user_id=`` makes it a group chat message written by that user."""
         with self._lock:
             self._next_message += 1
             mid = self._next_message
-        user = {"id": chat_id, "is_bot": False, "first_name": "Kim",
+        user_id = extra.pop("user_id", None)
+        user = {"id": user_id or chat_id, "is_bot": False, "first_name": "Kim",
                 "language_code": extra.pop("language_code", "en")}
-        return {"message_id": mid, "date": int(time.time()),
-                "chat": {"id": chat_id, "type": "private", "first_name": "Kim"},
-                "from": user, **extra}
+        chat = ({"id": chat_id, "type": "private", "first_name": "Kim"} if user_id is None
+                else {"id": chat_id, "type": "group", "title": "Claims"})
+        return {"message_id": mid, "date": int(time.time()), "chat": chat, "from": user,
+                **extra}
 
     def push_update(self, payload: dict[str, Any], update_id: int | None = None) -> int:
         """Queue an update (``update_id`` given: a re-delivery of the same id)."""
@@ -119,11 +123,13 @@ class FakeTelegram:
             self.updates.append({"update_id": update_id, **payload})
         return update_id
 
-    def text(self, chat_id: int, text: str, *, language_code: str = "en") -> int:
+    def text(
+        self, chat_id: int, text: str, *, language_code: str = "en", user_id: int | None = None
+    ) -> int:
         entities = []
         if text.startswith("/"):
             entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        message = self._message(chat_id, text=text, language_code=language_code)
+        message = self._message(chat_id, text=text, language_code=language_code, user_id=user_id)
         if entities:
             message["entities"] = entities
         return self.push_update({"message": message})

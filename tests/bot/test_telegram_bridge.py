@@ -248,3 +248,40 @@ async def test_agent_messages_are_pushed_into_the_chat(
     telegram.text(CHAT, "thanks Alice")
     await asyncio.sleep(0.5)
     assert gateway.rasa.seen == []  # a human has the chat
+
+
+GROUP = -100777
+ALICE, BOB = 1001, 1002
+
+
+async def test_in_a_group_each_user_is_their_own_customer_and_replies_go_to_the_group(
+    gateway: Gateway, telegram: FakeTelegram, sessions: sessionmaker[Session]
+) -> None:
+    telegram.text(GROUP, "my API is down", user_id=ALICE)
+    await wait_until(lambda: len(telegram.texts_to(GROUP)) >= 1)
+    telegram.text(GROUP, "what did Alice say?", user_id=BOB)
+    await wait_until(lambda: len(telegram.texts_to(GROUP)) >= 2)
+    assert [seen[0] for seen in gateway.rasa.seen] == [f"tg:{ALICE}", f"tg:{BOB}"]
+    assert telegram.texts_to(GROUP) == ["echo: my API is down", "echo: what did Alice say?"]
+    assert [h.text for h in Transcript(sessions).history(f"tg:{BOB}")] == [
+        "what did Alice say?", "echo: what did Alice say?",
+    ]  # fmt: skip
+    with UnitOfWork(sessions) as uow:
+        assert uow.cases.customer_for_identity(f"tg:{GROUP}") is None
+        alice = uow.cases.customer_for_identity(f"tg:{ALICE}")
+        bob = uow.cases.customer_for_identity(f"tg:{BOB}")
+    assert alice is not None and bob is not None and alice.id != bob.id
+
+
+async def test_an_agent_reply_reaches_the_group_the_user_wrote_from_after_a_restart(
+    gateway: Gateway, telegram: FakeTelegram
+) -> None:
+    telegram.text(GROUP, "I need a person", user_id=ALICE)
+    await wait_until(lambda: len(telegram.texts_to(GROUP)) >= 1)
+    await gateway.stop()
+    await gateway.start()
+    assert gateway.hub is not None
+    assert await gateway.hub.push_to_customer(f"tg:{ALICE}", {"text": "Hi", "agent": "alice"})
+    await wait_until(lambda: len(telegram.texts_to(GROUP)) >= 2)
+    assert telegram.texts_to(GROUP)[-1] == "alice: Hi"
+    assert telegram.texts_to(ALICE) == []

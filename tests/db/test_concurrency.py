@@ -104,7 +104,6 @@ def test_concurrent_references_are_unique(session_factory: sessionmaker[Session]
         t.join(timeout=120)
     assert len(refs) == 20
     assert len(set(refs)) == 20
-    assert sorted(int(r.rsplit("-", 1)[1]) for r in refs) == list(range(1, 21))
 
 
 def test_get_for_update_serialises_writers(session_factory: sessionmaker[Session]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -26,6 +27,7 @@ from claims.case import (
     TimelineEntry,
     TimelineKind,
 )
+from db import references
 from db.repository import ChannelIdentity
 from db.uow import UnitOfWork
 
@@ -104,16 +106,39 @@ def test_unit_of_work_rolls_back_unless_committed(
         assert uow.cases.get("CLM-2026-999999") is None
 
 
-def test_references_are_sequential_and_unique(session_factory: sessionmaker[Session]) -> None:
+def test_references_are_random_and_unique(session_factory: sessionmaker[Session]) -> None:
+    """Not enumerable (db/references.py): the random part tells nothing of other cases."""
     refs = []
     for _ in range(3):
         with UnitOfWork(session_factory) as uow:
             refs.append(uow.cases.add(Case(), at=datetime(2026, 5, 1, tzinfo=UTC)).reference)
             uow.commit()
-    assert refs == ["CLM-2026-000001", "CLM-2026-000002", "CLM-2026-000003"]
+    assert len(set(refs)) == 3
+    assert all(re.fullmatch(r"CLM-2026-[2-9A-HJKMNP-Z]{6}", str(r)) for r in refs)
     with UnitOfWork(session_factory) as uow:
         case = uow.cases.add(Case(), at=datetime(2027, 1, 1, tzinfo=UTC))
-    assert case.reference == "CLM-2027-000001"
+    assert str(case.reference).startswith("CLM-2027-")
+
+
+def test_an_old_sequential_reference_still_works(session_factory: sessionmaker[Session]) -> None:
+    with UnitOfWork(session_factory) as uow:
+        uow.cases.add(Case(reference="CLM-2026-000123"))
+        uow.commit()
+    with UnitOfWork(session_factory) as uow:
+        found = uow.cases.get("CLM-2026-000123")
+        assert found is not None and found.reference == "CLM-2026-000123"
+
+
+def test_a_drawn_reference_that_is_taken_is_drawn_again(
+    session_factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    draws = iter(["CLM-2026-AAAAAA", "CLM-2026-AAAAAA", "CLM-2026-BBBBBB"])
+    monkeypatch.setattr(references, "random_reference", lambda year: next(draws))
+    with UnitOfWork(session_factory) as uow:
+        first = uow.cases.add(Case(), at=datetime(2026, 5, 1, tzinfo=UTC)).reference
+        second = uow.cases.add(Case(), at=datetime(2026, 5, 1, tzinfo=UTC)).reference
+        uow.commit()
+    assert (first, second) == ("CLM-2026-AAAAAA", "CLM-2026-BBBBBB")
 
 
 def test_save_stage_move_history_and_timestamps(session_factory: sessionmaker[Session]) -> None:

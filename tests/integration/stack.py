@@ -20,6 +20,11 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "current.tar.gz"
 LOGS = ROOT / "test-artifacts" / "logs"
+#: Rasa's only customer channel (channels/gateway.py) and the header carrying its secret.
+RASA_WEBHOOK = "/webhooks/gateway/webhook"
+SECRET_HEADER = "X-Gateway-Secret"
+#: Where the web chat's session token goes (bot/web.py).
+SESSION_HEADER = "X-Chat-Session"
 
 
 def free_port() -> int:
@@ -36,8 +41,13 @@ class Stack:
     gateway_port: int = field(default_factory=free_port)
     rasa_token: str = field(default_factory=lambda: secrets.token_hex(16))
     staff_token: str = field(default_factory=lambda: secrets.token_hex(16))
+    gateway_secret: str = field(default_factory=lambda: secrets.token_hex(16))
+    action_token: str = field(default_factory=lambda: secrets.token_hex(16))
+    session_key: str = field(default_factory=lambda: secrets.token_hex(32))
     extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    #: Web chat tokens the gateway issued, by the label a test calls its conversation.
+    tokens: dict[str, str] = field(default_factory=dict)
 
     @property
     def rasa_url(self) -> str:
@@ -56,6 +66,9 @@ class Stack:
         env.update(
             RASA_TOKEN=self.rasa_token,
             STAFF_API_TOKEN=self.staff_token,
+            GATEWAY_RASA_SECRET=self.gateway_secret,
+            ACTION_SERVER_TOKEN=self.action_token,
+            SESSION_HMAC_KEY=self.session_key,
             RASA_PORT=str(self.rasa_port),
             ACTIONS_PORT=str(self.actions_port),
             GATEWAY_PORT=str(self.gateway_port),
@@ -80,7 +93,7 @@ class Stack:
                 "--credentials", str(ROOT / "credentials.yml"),
             ],
             "actions": [
-                str(ROOT / ".venv/bin/python"), "-m", "rasa_sdk", "--actions", "actions",
+                str(ROOT / ".venv/bin/python"), "-m", "actions.server", "--actions", "actions",
                 "--port", str(self.actions_port),
             ],
             "gateway": [str(ROOT / ".venv/bin/python"), "-m", "bot"],
@@ -149,14 +162,48 @@ class Stack:
         self.start(*names)
 
     # -- helpers used by tests -------------------------------------------------------------
+    def token(self, session: str) -> str:
+        """The gateway-issued web token of the conversation a test calls ``session``."""
+        if session not in self.tokens:
+            issued = httpx.post(f"{self.gateway_url}/chat/session", timeout=30)
+            issued.raise_for_status()
+            self.tokens[session] = str(issued.json()["token"])
+        return self.tokens[session]
+
+    def session_headers(self, session: str) -> dict[str, str]:
+        return {SESSION_HEADER: self.token(session)}
+
+    def sender(self, session: str) -> str:
+        """The sender id (``web:<id>``) Rasa and the case database know that conversation by."""
+        return self.sender_of_token(self.token(session))
+
+    def sender_of_token(self, token: str) -> str:
+        """The sender id of a token the gateway issued (e.g. read from a browser's storage)."""
+        from bot.web_sessions import sender_of, token_hmac
+
+        key = self.session_key.encode()
+        return sender_of(key, token_hmac(key, token))
+
     def say(self, session: str, text: str, **extra: object) -> list[dict[str, object]]:
         """One customer message through the gateway's web chat endpoint."""
         response = httpx.post(
-            f"{self.gateway_url}/chat/{session}/messages",
-            json={"text": text, **extra}, timeout=120,
+            f"{self.gateway_url}/chat/messages", json={"text": text, **extra},
+            headers=self.session_headers(session), timeout=120,
         )
         response.raise_for_status()
         return list(response.json()["messages"])
+
+    def rasa_message(
+        self, sender: str, text: str, *, url: str | None = None, **metadata: object
+    ) -> list[dict[str, object]]:
+        """One message straight to Rasa's gateway channel, as the gateway sends it."""
+        response = httpx.post(
+            f"{url or self.rasa_url}{RASA_WEBHOOK}",
+            json={"sender": sender, "message": text, "metadata": metadata},
+            headers={SECRET_HEADER: self.gateway_secret}, timeout=120,
+        )
+        response.raise_for_status()
+        return list(response.json())
 
     def tracker(self, sender: str) -> dict[str, object]:
         response = httpx.get(

@@ -6,7 +6,6 @@ Uses the shared session ``stack``: nothing here kills or restarts a process.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterator
 from decimal import Decimal
@@ -16,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from db import references
 from tests.bot.fake_telegram import PNG
 from tests.integration.stack import Stack
 
@@ -48,8 +48,9 @@ def sid() -> str:
 
 def post(stack: Stack, session: str, text: str, **extra: object) -> httpx.Response:
     return httpx.post(
-        f"{stack.gateway_url}/chat/{session}/messages",
+        f"{stack.gateway_url}/chat/messages",
         json={"text": text, **extra},
+        headers=stack.session_headers(session),
         timeout=120,
     )
 
@@ -67,14 +68,16 @@ def case_message(messages: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def history(stack: Stack, session: str) -> list[dict[str, Any]]:
-    response = httpx.get(f"{stack.gateway_url}/chat/{session}/history", timeout=30)
+    response = httpx.get(
+        f"{stack.gateway_url}/chat/history", headers=stack.session_headers(session), timeout=30
+    )
     response.raise_for_status()
     return list(response.json()["messages"])
 
 
 def user_events(stack: Stack, session: str) -> list[dict[str, Any]]:
     response = httpx.get(
-        f"{stack.rasa_url}/conversations/web:{session}/tracker",
+        f"{stack.rasa_url}/conversations/{stack.sender(session)}/tracker",
         params={"token": stack.rasa_token},
         timeout=30,
     )
@@ -96,7 +99,7 @@ def with_db(stack: Stack, fn: Any) -> Any:
 
 def case_refs(stack: Stack, session: str) -> list[str]:
     def run(uow: Any) -> list[str]:
-        customer = uow.cases.customer_for_identity(f"web:{session}")
+        customer = uow.cases.customer_for_identity(stack.sender(session))
         return [] if customer is None else list(uow.cases.cases_of_customer(customer.id))
 
     return list(with_db(stack, run))
@@ -114,8 +117,9 @@ def upload(
     each upload from one used to create a draft, issue 16)."""
     stack.say(session, "hello")
     return httpx.post(
-        f"{stack.gateway_url}/chat/{session}/evidence",
+        f"{stack.gateway_url}/chat/evidence",
         files={"file": (name, data, mime)},
+        headers=stack.session_headers(session),
         data={"language": "en"},
         timeout=120,
     )
@@ -186,7 +190,7 @@ def test_intent_injection_is_plain_text(stack: Stack, text: str) -> None:
     entities = {e["entity"] for e in event["parse_data"].get("entities", [])}
     assert not entities & {"revenue_lost", "case_submitted"}
     tracker = httpx.get(
-        f"{stack.rasa_url}/conversations/web:{session}/tracker",
+        f"{stack.rasa_url}/conversations/{stack.sender(session)}/tracker",
         params={"token": stack.rasa_token},
         timeout=30,
     ).json()
@@ -239,7 +243,7 @@ def test_description_quoting_sql_is_kept(stack: Stack) -> None:
     text = f"{FACTS} The attacker typed {SQL} into the search box of our shop."
     post(stack, session, text)
     slots = httpx.get(
-        f"{stack.rasa_url}/conversations/web:{session}/tracker",
+        f"{stack.rasa_url}/conversations/{stack.sender(session)}/tracker",
         params={"token": stack.rasa_token},
         timeout=30,
     ).json()["slots"]
@@ -330,7 +334,7 @@ def status_reply(stack: Stack, session: str, text: str) -> str:
 def test_other_customers_case_is_not_revealed(stack: Stack, filed: tuple[str, str]) -> None:
     owner, reference = filed
     mine = status_reply(stack, owner, f"what is the status of my case {reference}?")
-    assert "outage" in mine.lower() and "can't confirm" not in mine
+    assert "outage" in mine.lower() and "code" not in mine
     intruder = sid()
     for attempt in (
         f"what is the status of case {reference}?",
@@ -338,7 +342,8 @@ def test_other_customers_case_is_not_revealed(stack: Stack, filed: tuple[str, st
         f'/ask_status{{"case_reference": "{reference}"}}',
     ):
         reply = status_reply(stack, intruder, attempt)
-        assert reference in reply and "can't confirm" in reply, reply
+        # This stack sends no mail: the bot says it cannot send the code (actions/access.py).
+        assert reference in reply and "code" in reply, reply
         assert "outage" not in reply.lower() and "Mallory" not in reply
     assert reference not in case_refs(stack, intruder)
 
@@ -350,7 +355,7 @@ def test_guessed_reference_answers_like_a_foreign_one(stack: Stack, filed: tuple
     intruder = sid()
     foreign = status_reply(stack, intruder, f"what is the status of case {reference}?")
     unknown = status_reply(stack, sid(), f"what is the status of case {guessed}?")
-    assert re.sub(r"CLM-\d{4}-\d{6}", "REF", foreign) == re.sub(r"CLM-\d{4}-\d{6}", "REF", unknown)
+    assert references.IN_TEXT.sub("REF", foreign) == references.IN_TEXT.sub("REF", unknown)
 
 
 # -- staff API authentication ---------------------------------------------------------------

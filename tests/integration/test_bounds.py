@@ -46,10 +46,11 @@ def sid() -> str:
 def answer_to_declared_body(stack: Stack, path: str, declared: int, kind: str) -> bytes:
     """Send only the headers and 1 KB of a body declared ``declared`` bytes long; return
     what the gateway says before the rest arrives (nothing if it waits for the body)."""
+    token = stack.token(sid())
     with socket.create_connection(("127.0.0.1", stack.gateway_port), timeout=20) as sock:
         head = (
             f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {kind}\r\n"
-            f"Content-Length: {declared}\r\n\r\n"
+            f"X-Chat-Session: {token}\r\nContent-Length: {declared}\r\n\r\n"
         )
         sock.sendall(head.encode() + b"x" * 1024)
         try:
@@ -58,10 +59,10 @@ def answer_to_declared_body(stack: Stack, path: str, declared: int, kind: str) -
             return b""
 
 
-@pytest.mark.parametrize("path", ["/chat/{s}/messages", "/chat/{s}/evidence"])
+@pytest.mark.parametrize("path", ["/chat/messages", "/chat/evidence"])
 def test_an_oversized_body_is_refused_before_it_is_read(bounded: Stack, path: str) -> None:
     kind = "application/json" if path.endswith("messages") else "multipart/form-data; boundary=b"
-    answer = answer_to_declared_body(bounded, path.format(s=sid()), 200 * 1024 * 1024, kind)
+    answer = answer_to_declared_body(bounded, path, 200 * 1024 * 1024, kind)
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
     assert b"too large" in answer
 
@@ -70,16 +71,11 @@ def test_zero_width_padding_is_refused_and_only_clean_text_is_stored(bounded: St
     from db.models import TranscriptRow
 
     padded = "\u200b" * (MAX_CHARS * 5) + "hello"  # 10,000 invisible characters
-    response = httpx.post(
-        f"{bounded.gateway_url}/chat/{sid()}/messages", json={"text": padded}, timeout=60
-    )
+    response = post(bounded, sid(), {"text": padded})
     assert response.status_code == 413
     assert response.json()["messages"][0]["gateway"] == "too_long"
     session = sid()
-    httpx.post(
-        f"{bounded.gateway_url}/chat/{session}/messages",
-        json={"text": "\u200bhel\u200blo\u200b there"}, timeout=60,
-    )
+    post(bounded, session, {"text": "\u200bhel\u200blo\u200b there"})
     longest = with_db(
         bounded, lambda uow: uow.session.execute(
             select(func.max(func.length(TranscriptRow.text))).where(
@@ -88,8 +84,15 @@ def test_zero_width_padding_is_refused_and_only_clean_text_is_stored(bounded: St
         ).scalar_one(),
     )
     assert longest <= MAX_CHARS
-    texts = with_db(bounded, lambda uow: _customer_texts(uow, f"web:{session}"))
+    texts = with_db(bounded, lambda uow: _customer_texts(uow, bounded.sender(session)))
     assert texts == ["hello there"]
+
+
+def post(stack: Stack, session: str, body: dict[str, str]) -> httpx.Response:
+    return httpx.post(
+        f"{stack.gateway_url}/chat/messages", json=body,
+        headers=stack.session_headers(session), timeout=60,
+    )
 
 
 def _customer_texts(uow: Any, sender: str) -> list[str]:
@@ -112,7 +115,7 @@ def test_uploads_from_new_session_ids_create_no_cases(bounded: Stack) -> None:
     statuses = []
     for _ in range(3):
         response = httpx.post(
-            f"{bounded.gateway_url}/chat/{sid()}/evidence",
+            f"{bounded.gateway_url}/chat/evidence", headers=bounded.session_headers(sid()),
             files={"file": ("screen.png", PNG, "image/png")}, data={"language": "en"},
             timeout=60,
         )
@@ -126,10 +129,7 @@ def test_one_customer_sending_too_fast_is_told_to_slow_down(bounded: Stack) -> N
     session = sid()
     statuses = []
     for _ in range(8):  # the burst is 5; refusals are cheap, they never reach Rasa
-        response = httpx.post(
-            f"{bounded.gateway_url}/chat/{session}/messages",
-            json={"text": " ", "language": "zh"}, timeout=60,
-        )
+        response = post(bounded, session, {"text": " ", "language": "zh"})
         statuses.append(response.status_code)
     assert 429 in statuses
     slow = response.json()["messages"][0]
@@ -139,11 +139,9 @@ def test_one_customer_sending_too_fast_is_told_to_slow_down(bounded: Stack) -> N
 
 def test_one_address_rotating_session_ids_is_told_to_slow_down(bounded: Stack) -> None:
     statuses = []
-    for _ in range(60):  # the address may send 40 at once; each from a new session id
-        response = httpx.post(
-            f"{bounded.gateway_url}/chat/{sid()}/messages",
-            json={"text": " ", "language": "en"}, timeout=60,
-        )
+    for _ in range(60):  # the address may make 40 requests at once; each a new session
+        response = httpx.post(f"{bounded.gateway_url}/chat/session", timeout=60)
         statuses.append(response.status_code)
     assert 429 in statuses
     assert "try again in" in response.json()["messages"][0]["text"]
+    assert int(response.headers["Retry-After"]) >= 1

@@ -57,7 +57,8 @@ def send(stack: Stack, session: str, text: str) -> int:
     """One web message; the status (200 answered, 503 kept for later) or 0 if refused."""
     try:
         response = httpx.post(
-            f"{stack.gateway_url}/chat/{session}/messages", json={"text": text}, timeout=60
+            f"{stack.gateway_url}/chat/messages", json={"text": text},
+            headers=stack.session_headers(session), timeout=60,
         )
     except httpx.HTTPError:
         return 0
@@ -102,14 +103,15 @@ def test_burst_with_rasa_killed_and_gateway_restarted_loses_and_doubles_nothing(
     outage: Stack,
 ) -> None:
     sessions = [f"burst{i:02d}{uuid.uuid4().hex[:8]}" for i in range(CUSTOMERS)]
-    texts = {s: f"hello, this is customer {s[5:7]}" for s in sessions}
-    senders = [f"web:{s}" for s in sessions]
+    texts = {outage.sender(s): f"hello, this is customer {s[5:7]}" for s in sessions}
+    by_session = {s: texts[outage.sender(s)] for s in sessions}
+    senders = [outage.sender(s) for s in sessions]
     with ThreadPoolExecutor(max_workers=CUSTOMERS) as pool:
-        first = [pool.submit(send, outage, s, texts[s]) for s in sessions[: CUSTOMERS // 2]]
+        first = [pool.submit(send, outage, s, by_session[s]) for s in sessions[: CUSTOMERS // 2]]
         while not any(f.done() for f in first):
             time.sleep(0.05)
         kill9(outage, "rasa")  # mid-burst: some answered, some in flight, some not sent
-        rest = [pool.submit(send, outage, s, texts[s]) for s in sessions[CUSTOMERS // 2 :]]
+        rest = [pool.submit(send, outage, s, by_session[s]) for s in sessions[CUSTOMERS // 2 :]]
         statuses = [f.result() for f in first + rest]
     assert 0 not in statuses, statuses  # every message was taken (answered or kept)
     # While Rasa is still down the gateway restarts: a queue in memory would be gone now.
@@ -120,7 +122,7 @@ def test_burst_with_rasa_killed_and_gateway_restarted_loses_and_doubles_nothing(
     said = transcript_counts(outage, "customer", senders)
     assert [s for s in senders if replies.get(s, 0) == 0] == []  # nothing lost
     assert {s: said.get(s) for s in senders} == {s: 1 for s in senders}
-    doubled = {s: n for s in senders if (n := heard(outage, s, texts[s[4:]])) != 1}
+    doubled = {s: n for s in senders if (n := heard(outage, s, texts[s])) != 1}
     assert doubled == {}  # nothing heard twice (or never)
 
 
@@ -133,7 +135,7 @@ def test_reply_timeout_is_not_resent_as_undelivered(outage: Stack) -> None:
     load Rasa answers after the 4 s timeout).
     """
     session = f"slow{uuid.uuid4().hex}"
-    sender = f"web:{session}"
+    sender = outage.sender(session)
     text = "hello, I would like to report an outage"
     rasa = outage.processes["rasa"]
     os.killpg(rasa.pid, signal.SIGSTOP)  # Rasa takes the request but cannot answer in time

@@ -13,7 +13,6 @@ no customer message is lost from the transcript or tracker, and one message has 
 from __future__ import annotations
 
 import os
-import re
 import signal
 import time
 import uuid
@@ -25,11 +24,12 @@ from typing import Any
 import httpx
 import pytest
 
+from db import references
 from tests.integration.stack import MODEL, Stack
 
 pytestmark = pytest.mark.integration
 
-REFERENCE = re.compile(r"CLM-\d{4}-\d{6}")
+REFERENCE = references.IN_TEXT
 
 TURNS = [
     "Our payment API was down yesterday from 9am to 1pm, we lost about $12,000 in "
@@ -87,8 +87,9 @@ def down(stack: Stack, name: str) -> Iterator[None]:
 
 def post(stack: Stack, session: str, text: str, **extra: object) -> httpx.Response:
     return httpx.post(
-        f"{stack.gateway_url}/chat/{session}/messages",
+        f"{stack.gateway_url}/chat/messages",
         json={"text": text, **extra},
+        headers=stack.session_headers(session),
         timeout=120,
     )
 
@@ -114,14 +115,14 @@ def with_db(stack: Stack, fn: Any) -> Any:
 
 
 def draft_of(stack: Stack, session: str) -> Any:
-    return with_db(stack, lambda uow: uow.cases.find_draft_for_identity(f"web:{session}"))
+    return with_db(stack, lambda uow: uow.cases.find_draft_for_identity(stack.sender(session)))
 
 
 def cases_of(stack: Stack, session: str) -> list[tuple[str, str]]:
     """(reference, status) of every case of the customer behind this web session."""
 
     def run(uow: Any) -> list[tuple[str, str]]:
-        customer = uow.cases.customer_for_identity(f"web:{session}")
+        customer = uow.cases.customer_for_identity(stack.sender(session))
         if customer is None:
             return []
         refs = uow.cases.cases_of_customer(customer.id)
@@ -139,12 +140,14 @@ def losses(case: Any) -> list[tuple[Decimal, str]]:
 
 
 def user_texts(stack: Stack, session: str) -> list[str]:
-    events: list[dict[str, Any]] = stack.tracker(f"web:{session}")["events"]  # type: ignore[assignment]
+    events: list[dict[str, Any]] = stack.tracker(stack.sender(session))["events"]  # type: ignore[assignment]
     return [str(e.get("text")) for e in events if e["event"] == "user"]
 
 
 def history(stack: Stack, session: str) -> list[dict[str, Any]]:
-    response = httpx.get(f"{stack.gateway_url}/chat/{session}/history", timeout=30)
+    response = httpx.get(
+        f"{stack.gateway_url}/chat/history", headers=stack.session_headers(session), timeout=30
+    )
     response.raise_for_status()
     return list(response.json()["messages"])
 
@@ -232,7 +235,7 @@ def test_rasa_killed_mid_intake_keeps_slots_and_queued_message(faulty: Stack) ->
         faulty.say(sid, text)
     kept = ("category", "affected_systems", "started_at", "ended_at", "revenue_lost",
             "case_reference", "language")  # fmt: skip
-    before = faulty.tracker(f"web:{sid}")["slots"]
+    before = faulty.tracker(faulty.sender(sid))["slots"]
     assert all(before[k] is not None for k in kept), before  # type: ignore[index]
 
     kill9(faulty, "rasa")
@@ -250,7 +253,7 @@ def test_rasa_killed_mid_intake_keeps_slots_and_queued_message(faulty: Stack) ->
         assert time.monotonic() < deadline, "queued message never reached Rasa"
         time.sleep(0.5)
     time.sleep(1)
-    after = faulty.tracker(f"web:{sid}")
+    after = faulty.tracker(faulty.sender(sid))
     assert {k: after["slots"][k] for k in kept} == {k: before[k] for k in kept}  # type: ignore[index]
     assert user_texts(faulty, sid).count(TURNS[2]) == 1
     said = [m["text"] for m in history(faulty, sid) if m["sender"] == "customer"]
@@ -273,7 +276,7 @@ def test_gateway_killed_and_restarted_next_message_works(faulty: Stack) -> None:
     faulty.start("gateway")
     reply = faulty.say(sid, TURNS[1])
     assert any(str(m.get("text") or "").strip() for m in reply), reply
-    tracker = faulty.tracker(f"web:{sid}")
+    tracker = faulty.tracker(faulty.sender(sid))
     assert tracker["slots"]["category"] == "outage"  # type: ignore[index]
     assert tracker["slots"]["customer_config_changed"] is False  # type: ignore[index]
     said = [m["text"] for m in history(faulty, sid) if m["sender"] == "customer"]

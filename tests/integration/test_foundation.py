@@ -44,13 +44,12 @@ def test_explicit_language_request_sticks(stack: Stack) -> None:
     stack.say(sid, "please answer in English")
     reply = texts(stack.say(sid, "你好"))
     assert reply and not CJK.search(reply), reply
-    assert stack.tracker(f"web:{sid}")["slots"]["language_preference"] == "en"  # type: ignore[index]
+    assert stack.tracker(stack.sender(sid))["slots"]["language_preference"] == "en"  # type: ignore[index]
 
 
-def test_rest_channel_direct_answers_in_each_language(stack: Stack) -> None:
-    url = f"{stack.rasa_url}/webhooks/rest/webhook"
-    zh = httpx.post(url, json={"sender": session(), "message": "你好"}, timeout=60).json()
-    en = httpx.post(url, json={"sender": session(), "message": "hello"}, timeout=60).json()
+def test_gateway_channel_direct_answers_in_each_language(stack: Stack) -> None:
+    zh = stack.rasa_message(session(), "你好")
+    en = stack.rasa_message(session(), "hello")
     assert CJK.search(texts(zh))
     assert texts(en) and not CJK.search(texts(en))
 
@@ -58,7 +57,7 @@ def test_rest_channel_direct_answers_in_each_language(stack: Stack) -> None:
 def test_injected_intent_is_plain_text(stack: Stack) -> None:
     sid = session()
     stack.say(sid, '/greet{"x":1}')
-    latest = stack.tracker(f"web:{sid}")["latest_message"]
+    latest = stack.tracker(stack.sender(sid))["latest_message"]
     assert latest["text"] == 'greet{"x":1}'  # type: ignore[index]
     assert all(e.get("entity") != "x" for e in latest.get("entities", []))  # type: ignore[union-attr]
 
@@ -70,9 +69,11 @@ def test_http_api_needs_the_token(stack: Stack) -> None:
 
 @pytest.mark.parametrize(("text", "status"), [("x" * 10_000, 413), ("   ", 422), ("\x00\x07", 422)])
 def test_gateway_refuses_bad_messages_politely(stack: Stack, text: str, status: int) -> None:
+    sid = session()
     response = httpx.post(
-        f"{stack.gateway_url}/chat/{session()}/messages", json={"text": text}, timeout=30
-    )
+        f"{stack.gateway_url}/chat/messages", json={"text": text},
+        headers=stack.session_headers(sid), timeout=30,
+    )  # fmt: skip
     assert response.status_code == status
     assert response.json()["messages"][0]["text"]
 
@@ -80,9 +81,9 @@ def test_gateway_refuses_bad_messages_politely(stack: Stack, text: str, status: 
 def test_conversation_survives_restart_of_every_process(stack: Stack) -> None:
     sid = session()
     stack.say(sid, "please answer in English")
-    before = stack.tracker(f"web:{sid}")
+    before = stack.tracker(stack.sender(sid))
     stack.restart()
-    after = stack.tracker(f"web:{sid}")
+    after = stack.tracker(stack.sender(sid))
     assert after["slots"]["language_preference"] == "en"  # type: ignore[index]
     user_texts = [e.get("text") for e in after["events"] if e["event"] == "user"]  # type: ignore[union-attr, index]
     assert "please answer in English" in user_texts

@@ -4,18 +4,18 @@ claim in five messages or fewer, and the case in the database has the right fact
 from __future__ import annotations
 
 import os
-import re
 import uuid
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from db import references
 from tests.integration.stack import Stack
 
 pytestmark = pytest.mark.integration
 
-REFERENCE = re.compile(r"CLM-\d{4}-\d{6}")
+REFERENCE = references.IN_TEXT
 
 
 def case_message(messages: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -26,7 +26,15 @@ import httpx
 import pytest
 
 from tests.db.conftest import PgServer, _install_postgresql, _pg_bindir
-from tests.integration.stack import LOGS, MODEL, ROOT, Stack, free_port
+from tests.integration.stack import (
+    LOGS,
+    MODEL,
+    RASA_WEBHOOK,
+    ROOT,
+    SECRET_HEADER,
+    Stack,
+    free_port,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -163,14 +171,8 @@ def scaled(
         running.stop()
 
 
-def rest(url: str, sender: str, text: str) -> list[dict[str, Any]]:
-    response = httpx.post(
-        f"{url}/webhooks/rest/webhook",
-        json={"sender": sender, "message": text, "metadata": {"channel": "rest"}},
-        timeout=120,
-    )
-    response.raise_for_status()
-    return list(response.json())
+def rest(stack: ScaleStack, url: str, sender: str, text: str) -> list[dict[str, Any]]:
+    return stack.rasa_message(sender, text, url=url, channel="rest")
 
 
 def tracker(stack: ScaleStack, url: str, sender: str) -> dict[str, Any]:
@@ -194,7 +196,7 @@ def test_conversation_alternating_between_servers_keeps_its_state(scaled: ScaleS
     servers = [scaled.rasa_url, scaled.rasa2_url]
     replies = []
     for index, text in enumerate(TURNS):
-        replies.append(rest(servers[index % 2], sender, text))
+        replies.append(rest(scaled, servers[index % 2], sender, text))
         assert replies[-1], (index, text)
         if index == 1:
             # Both servers see the same slots after each message, whoever handled it.
@@ -236,7 +238,7 @@ def test_conversation_alternating_between_servers_keeps_its_state(scaled: ScaleS
 )
 def test_simultaneous_messages_on_both_servers_are_serialised(scaled: ScaleStack) -> None:
     sender = f"scale-{uuid.uuid4().hex}"
-    rest(scaled.rasa_url, sender, "hello")
+    rest(scaled, scaled.rasa_url, sender, "hello")
     messages = ["how long does a compensation claim usually take?", "what is an SLA credit?"]
 
     async def both() -> list[httpx.Response]:
@@ -245,8 +247,9 @@ def test_simultaneous_messages_on_both_servers_are_serialised(scaled: ScaleStack
                 await asyncio.gather(
                     *(
                         client.post(
-                            f"{url}/webhooks/rest/webhook",
+                            f"{url}{RASA_WEBHOOK}",
                             json={"sender": sender, "message": text},
+                            headers={SECRET_HEADER: scaled.gateway_secret},
                         )
                         for url, text in zip(
                             (scaled.rasa_url, scaled.rasa2_url), messages, strict=True

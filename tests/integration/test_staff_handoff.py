@@ -41,7 +41,7 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-def _escalated_case(stack: Stack, session: str, timeout: float = 60) -> str:
+def _escalated_case(stack: Stack, sender: str, timeout: float = 60) -> str:
     """The reference of *this* customer's case once it is in the staff queue.
 
     Other tests on the shared stack leave escalated cases too, so the queue's first
@@ -56,7 +56,7 @@ def _escalated_case(stack: Stack, session: str, timeout: float = 60) -> str:
     try:
         while time.monotonic() < deadline:
             with UnitOfWork(make_session_factory(engine)) as uow:
-                customer = uow.cases.customer_for_identity(f"web:{session}")
+                customer = uow.cases.customer_for_identity(sender)
                 mine = set(uow.cases.cases_of_customer(customer.id)) if customer else set()
             queue = httpx.get(f"{stack.gateway_url}/api/cases?escalated=true", headers=headers)
             if queue.status_code == 200:
@@ -86,8 +86,8 @@ def test_customer_agent_handoff_and_back(stack: Stack, browser: object) -> None:
     say("I want to talk to a human agent")
     page.wait_for_timeout(3000)
     page.screenshot(path=str(SHOTS / "handoff-1-customer-asked.png"), full_page=True)
-    session = page.evaluate("localStorage.getItem('claim-intake-session')")
-    reference = _escalated_case(stack, str(session))
+    token = page.evaluate("localStorage.getItem('claim-intake-token')")
+    reference = _escalated_case(stack, stack.sender_of_token(str(token)))
 
     console = agent.new_page()
     console.goto(stack.gateway_url + "/staff/login")

@@ -213,3 +213,25 @@ def test_agent_reply_appears_in_the_open_page(page: Any, stack: Stack, tmp_path:
         timeout=30_000
     )
     shot(page, "widget-agent-push")
+
+
+def test_a_refused_session_is_renewed_and_the_message_still_goes(
+    browser: Any, stack: Stack
+) -> None:
+    """A token the gateway never issued (or one that expired) in localStorage: the widget
+    gets a new session and the customer's message is answered, not lost."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
+    context.add_init_script("localStorage.setItem('claim-intake-token', 'made-up-or-expired')")
+    tab = context.new_page()
+    try:
+        tab.goto(f"{stack.gateway_url}/")
+        wait_connected(tab)
+        token = tab.evaluate("window.ClaimChat.session()")
+        assert token != "made-up-or-expired"
+        assert tab.evaluate("localStorage.getItem('claim-intake-token')") == token
+        set_language(tab, "en")
+        say(tab, "hello")
+        assert tab.locator(".cw-bot").count() >= 1
+        assert "hello" in str(stack.tracker(stack.sender_of_token(str(token))))
+    finally:
+        context.close()

@@ -60,6 +60,7 @@ CANONICAL = {
         "name",
         "health",
         "purchase_history",
+        "location",
     },
     "language": {"en", "zh"},
     "rating": {"1", "2", "3", "4", "5"},

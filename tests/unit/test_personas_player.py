@@ -211,6 +211,15 @@ def test_score_against_a_packet() -> None:
     assert [r.field for r in results if not r.ok] == []
 
 
+def test_the_loss_is_every_loss_the_case_holds() -> None:
+    """A contractor's invoice filed as a recovery cost is still the loss the customer told."""
+    losses = [{"kind": "recovery_cost", "amount": {"amount": "1000", "currency": "USD"}},
+              {"kind": "direct", "amount": {"amount": "250", "currency": "USD"}}]  # fmt: skip
+    observed = observe_packet({"losses": losses})
+    assert (observed["revenue_lost"], observed["currency"]) == ("1250", "USD")
+    assert observe_packet({"losses": []})["revenue_lost"] is None
+
+
 def test_no_case_scores_nothing_right() -> None:
     results = score({"category": "outage", "started_at": "d-1 09:30"}, {}, CHAT_DAY)
     assert [r.ok for r in results] == [False, False]

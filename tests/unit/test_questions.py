@@ -6,7 +6,15 @@ from typing import Any
 
 import pytest
 
-from claims.questions import FORMS, MAX_ASKS, MAX_UNANSWERED, Ask, next_ask, still_needed
+from claims.questions import (
+    FORMS,
+    MAX_ASKS,
+    MAX_UNANSWERED,
+    Ask,
+    next_ask,
+    still_needed,
+    wording,
+)
 
 
 def asked(facts: dict[str, Any], unknown: tuple[str, ...] = ()) -> list[str]:
@@ -22,13 +30,14 @@ COMMON_TAIL = ["customer_config_changed", "third_party_involved", "evidence_item
     [
         ({"category": "outage"},
          ["description", "affected_systems", "started_at", "ended_at", "revenue_lost"]),
-        # A leak: what data, how many records, when the customer was told; no restore time.
+        # A leak: what data, how many records, when the customer was told, and when the leak
+        # was stopped (asked in leak words, see test_questions_in_the_words_of_the_case).
         ({"category": "security_breach", "data_leaked": True},
-         ["description", "affected_systems", "started_at", "leaked_data_kinds",
+         ["description", "affected_systems", "started_at", "ended_at", "leaked_data_kinds",
           "leaked_records", "detected_at", "revenue_lost"]),
-        # A broken feature: what stopped working and since when; no leak, no restore time.
+        # A broken feature: what stopped working, since when, whether it works again; no leak.
         ({"category": "functional_defect"},
-         ["description", "affected_systems", "started_at", "revenue_lost"]),
+         ["description", "affected_systems", "started_at", "ended_at", "revenue_lost"]),
         # SLA: fee, terms, downtime; the money loss comes last and may be unknown.
         ({"category": "service_interruption"},
          ["description", "affected_systems", "started_at", "ended_at", "monthly_fee",
@@ -64,3 +73,14 @@ def test_three_asks_then_unknown_or_a_person() -> None:
 def test_question_after_question_unanswered_goes_to_a_person() -> None:
     assert next_ask("ended_at", "started_at", 1, MAX_UNANSWERED - 1).step == "ask"
     assert next_ask("ended_at", "started_at", 1, MAX_UNANSWERED).step == "handoff"
+
+
+@pytest.mark.parametrize(
+    ("category", "words"),
+    [("security_breach", "leak"), ("functional_defect", "defect"), ("outage", None),
+     ("data_loss", None), ("service_interruption", None), (None, None)],
+)  # fmt: skip
+def test_questions_in_the_words_of_the_case(category: str | None, words: str | None) -> None:
+    """A leak is asked when it was stopped, a broken feature whether it works again."""
+    assert wording("ended_at", {"category": category}) == words
+    assert wording("started_at", {"category": category}) is None

@@ -30,6 +30,11 @@ CASES: list[tuple[str, list[tuple[str, str]]]] = [
     ("CLM-2026-000123", [("case_reference", "CLM-2026-000123")]),
     ("查询clm-2026-000123的进度", [("case_reference", "clm-2026-000123")]),
     ("案件号CLM-2026-000123查一下", [("case_reference", "CLM-2026-000123")]),
+    # the random references of db/references.py
+    ("CLM-2026-7K3QX9", [("case_reference", "CLM-2026-7K3QX9")]),
+    ("查询clm-2026-h8m2pz的进度", [("case_reference", "clm-2026-h8m2pz")]),
+    ("status of CLM-2026-H8M2PZ please", [("case_reference", "CLM-2026-H8M2PZ")]),
+    ("CLM-2026-7K3QXI", []),
     ("zhang.san@example.com", [("email", "zhang.san@example.com")]),
     (
         "发邮件到li_si+claims@mail.example.com.cn谢谢",

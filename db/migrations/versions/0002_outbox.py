@@ -2,7 +2,7 @@
 agents' notes in a table deletion can blank (issue 16, privacy)
 
 Revision ID: 0002_outbox
-Revises: 0001
+Revises: 0003_access_codes (re-chained after main's web sessions and access codes)
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0002_outbox"
-down_revision: str | None = "0001"
+down_revision: str | None = "0003_access_codes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

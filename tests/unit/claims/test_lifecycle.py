@@ -237,6 +237,7 @@ def test_every_write_on_another_customers_case_is_refused() -> None:
         lambda: submit(uow, told(reference=ref)),
         lambda: lc.request_person(uow, ME, ref),
         lambda: lc.move_stage(uow, ME, ref, Stage.WITHDRAWN, "not mine", AT),
+        lambda: lc.rate(uow, ME, ref, 1, "not mine"),
     ]
     for write in writes:
         with pytest.raises(lc.NotYourCase) as refused:
@@ -244,6 +245,13 @@ def test_every_write_on_another_customers_case_is_refused() -> None:
         assert (refused.value.reference, refused.value.identity) == (ref, ME.identity)
     assert (uow.state.cases[ref].case.description, uow.state.audit) == before
     assert len(uow.state.cases) == 1  # nothing was opened half-way either
+
+
+def test_the_owner_rates_their_own_case() -> None:
+    uow = FakeUnitOfWork()
+    ref = lc.save_draft(uow, ME, told())
+    lc.rate(uow, ME, ref, 5, "fast")
+    assert ("csat", "customer", ref, {"rating": 5}) in uow.state.audit
 
 
 def test_a_stranger_with_no_customer_record_is_refused_too() -> None:

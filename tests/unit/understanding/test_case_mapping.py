@@ -92,7 +92,7 @@ def test_draft_with_junk_values(policy: Policy) -> None:
         ("incident_form", {}, ["description", "category", "affected_systems", "started_at",
                                "ended_at"]),
         ("incident_form", {"category": "security_breach"},
-         ["description", "affected_systems", "started_at", "data_leaked"]),
+         ["description", "affected_systems", "started_at", "ended_at", "data_leaked"]),
         ("incident_form", {"category": "data_loss", "data_leaked": True, "description": "x",
                            "affected_systems": ["db"], "started_at": "t", "ended_at": "ongoing"},
          ["leaked_data_kinds", "leaked_records", "detected_at"]),

@@ -211,7 +211,8 @@ def test_the_confirmation_shows_system_names_not_codes(policy: Policy) -> None:
     ("text", "expected"),
     [
         ("今天一天基本没法正常卖货，少说也亏了三四千吧。",
-         {"revenue_lost": {"amount": "3000", "currency": "CNY"}}),
+         {"revenue_lost": {"amount": "3000", "currency": "CNY"},
+          "started_hint": "今天一天基本没法正常卖货"}),
         ("钱倒是没直接亏多少，就是有一张被客户扣了200块违约金",
          {"revenue_lost": {"amount": "200", "currency": "CNY"}}),
         ("没有损失", {"revenue_lost": {"amount": "0", "currency": "CNY"}}),

@@ -1,0 +1,1 @@
+"""Rasa input channels of ours; loaded by Rasa (``.venv-rasa``), never by the gateway."""
