@@ -4,7 +4,7 @@ RASA := .venv-rasa/bin/rasa
 PY := .venv/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup system-deps spacy train run test test-fresh lint typecheck validate pytest stories eval bench personas clean
+.PHONY: setup system-deps spacy train run test test-fresh lint typecheck validate pytest stories eval bench turn-cost personas clean
 
 setup:
 	@bash scripts/setup.sh
@@ -49,6 +49,11 @@ eval: train
 # Load benchmark (loopback only, fixed duration): reports/bench.{json,md}.
 bench: setup train
 	$(PY) -m scripts.bench $(BENCH_ARGS)
+
+# CPU milliseconds per customer turn for each process (gateway, Rasa, actions) and how a
+# turn's cost grows with the conversation; CPU time, so other load on the cores barely moves it.
+turn-cost: setup train
+	$(PY) -m scripts.turn_cost $(TURN_COST_ARGS)
 
 # Persona player (tests/personas/): tuning and held-out halves on a stack of its own, then
 # the stubborn player; reports/personas_{tuning,heldout,stubborn}.{json,md}. Not in `make test`.

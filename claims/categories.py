@@ -17,6 +17,8 @@ from claims.policy import Policy
 HINT_WEIGHT = 3
 KEYWORD_WEIGHT = 1
 DATA_KIND_WEIGHT = 2
+#: One decisive word outweighs a hint and a generic keyword of another category.
+DECISIVE_WEIGHT = 4
 #: A score this high counts as fully supported evidence for a category.
 FULL_SCORE = 4
 
@@ -83,6 +85,10 @@ def classify(
         for word in _matches(lowered, (*cp.keywords_zh, *cp.keywords_en)):
             scores[cat] += KEYWORD_WEIGHT
             reasons[cat].append(f"keyword:{word}")
+        decisive = _matches(lowered, cp.decisive)
+        if decisive:
+            scores[cat] += DECISIVE_WEIGHT
+            reasons[cat].append(f"keyword:{decisive[0]}")
     kinds = [k for k in data_kinds if k]
     if kinds or leaked_records > 0:
         scores[Category.SECURITY_BREACH] += DATA_KIND_WEIGHT

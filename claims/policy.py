@@ -157,6 +157,9 @@ class CategoryPolicy:
     required_evidence: tuple[EvidenceKind, ...]
     optional_evidence: tuple[EvidenceKind, ...]
     remedies: tuple[str, ...]
+    #: Words that settle the category on their own ("SLA", "召回"): they outweigh the
+    #: generic words of another category ("down" in an SLA claim).
+    decisive: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,6 +457,7 @@ def _categories(value: Any) -> dict[Category, CategoryPolicy]:
             required,
             optional,
             remedies,
+            tuple(k.lower() for k in _strs(kw.get("decisive", []), f"{path}.keywords.decisive")),
         )
     missing = [c.value for c in Category if c not in result]
     if missing:

@@ -1,9 +1,12 @@
-"""Where one Rasa turn's CPU goes: py-spy samples the Rasa process while one customer runs
-the benchmark's scripted intakes straight to its REST webhook, then the busy samples are
-summed per function (shares of Rasa's busy time, top 40) and the ms per turn printed.
+"""Where one turn's CPU goes in one process: py-spy samples Rasa (or, with --process, the
+action server or the gateway, child processes included) while one customer runs the
+benchmark's scripted intakes straight to Rasa's REST webhook (or, with --gateway, through
+the gateway), then the busy samples are summed per function (shares of the process's busy
+time, top 40) and the ms per turn printed. --raw keeps the samples for a closer look.
 
     .venv/bin/pip install py-spy   # a profiler, not a dependency of the project
-    .venv/bin/python -m scripts.profile_turn [--seconds 40]
+    .venv/bin/python -m scripts.profile_turn [--seconds 40] [--process rasa|actions|gateway]
+        [--gateway] [--raw samples.txt]
 
 Starts its own stack on free loopback ports (tests/integration/stack.py) and stops it.
 """
@@ -11,13 +14,13 @@ Starts its own stack on free loopback ports (tests/integration/stack.py) and sto
 from __future__ import annotations
 
 import argparse
+import asyncio
 import collections
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import httpx
@@ -26,16 +29,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scripts.bench import SCRIPTS, Target  # noqa: E402
+from scripts.turn_cost import Chat  # noqa: E402
 from tests.integration.stack import Stack  # noqa: E402
 
 IDLE = ("select (selectors", "poll", "wait (threading")
 
 
 def conversation(target: Target, index: int) -> int:
-    session, language = uuid.uuid4().hex, ("en", "zh")[index % 2]
-    for text in SCRIPTS[language]:
-        url, body = target.request(session, text, language)
-        httpx.post(url, json=body, timeout=60).raise_for_status()
+    async def run() -> None:
+        async with httpx.AsyncClient(timeout=60) as client:
+            chat = Chat(client, target, language)
+            for text in SCRIPTS[language]:
+                await chat.say(text)
+
+    language = ("en", "zh")[index % 2]
+    asyncio.run(run())
     return len(SCRIPTS[language])
 
 
@@ -56,6 +64,10 @@ def shares(raw: Path, top: int = 40) -> list[tuple[float, str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=40.0)
+    parser.add_argument("--process", choices=("rasa", "actions", "gateway"), default="rasa")
+    parser.add_argument("--gateway", action="store_true", help="drive the gateway, not Rasa REST")
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--raw", type=Path, help="keep py-spy's raw samples here")
     args = parser.parse_args(argv)
     spy = shutil.which("py-spy") or str(ROOT / ".venv" / "bin" / "py-spy")
     if not Path(spy).exists():
@@ -64,11 +76,25 @@ def main(argv: list[str] | None = None) -> int:
         stack = Stack(workdir=Path(tmp))
         try:
             stack.start("rasa", "actions", "gateway")
-            target = Target("rasa_rest", stack.rasa_url, False)
+            target = Target("rasa_rest", stack.rasa_url, False, stack.gateway_secret)
+            if args.gateway:
+                target = Target("gateway", stack.gateway_url, True)
             conversation(target, 0)  # warm up
             raw = Path(tmp) / "samples.txt"
-            spy_cmd = [spy, "record", "-p", str(stack.processes["rasa"].pid), "-d",
-                       str(int(args.seconds)), "-f", "raw", "-o", str(raw), "--nonblocking"]
+            spy_cmd = [
+                spy,
+                "record",
+                "-p",
+                str(stack.processes[args.process].pid),
+                "--subprocesses",
+                "-d",
+                str(int(args.seconds)),
+                "-f",
+                "raw",
+                "-o",
+                str(raw),
+                "--nonblocking",
+            ]
             recorder = subprocess.Popen(spy_cmd, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)  # fmt: skip
             started, turns, index = time.monotonic(), 0, 0
@@ -78,7 +104,9 @@ def main(argv: list[str] | None = None) -> int:
             elapsed = time.monotonic() - started
             recorder.wait(timeout=args.seconds + 60)
             print(f"{turns} turns, {elapsed * 1000 / turns:.0f} ms per turn (under py-spy)")
-            for share, name in shares(raw):
+            if args.raw:
+                shutil.copy(raw, args.raw)
+            for share, name in shares(raw, args.top):
                 print(f"{share:5.1f} %  {name}")
         finally:
             stack.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 from claims.categories import sub_type_for
@@ -28,12 +29,17 @@ from understanding.slots import (
     to_category,
 )
 from understanding.summary import format_value, slot_label
+from understanding.time_facts import scan_times
 from understanding.timeparse import (
     correction_time,
     parse_datetime,
 )
 from understanding.turn import Turn, entity_values
 
+#: Words of a corrected end ("it was restored at 3, not 2").
+END_CORRECTION = re.compile(
+    r"恢复|恢復|结束|結束|修好|\brestored|\bback\b|\bfixed|\bresolved|\bended", re.IGNORECASE
+)
 # "我刚才说错了" / "what I just said was wrong": the 刚才 is about the chat, not the incident.
 _MISSPOKE = re.compile(
     r"(?:我|我们|我們)?(?:刚才|刚刚|剛才|剛剛|方才)(?:说|說|讲|講|写|寫|填|打)(?:错|錯)了?|"
@@ -96,27 +102,11 @@ def apply_correction(w: Turn) -> str | None:
             w.updates[slot] = float(count.value)
             return note(slot)
     # Times.
-    time_slot = _time_slot_for(w, kept)
-    if time_slot is not None:
-        if has(ONGOING_WORDS, kept) and time_slot == "ended_at":
-            w.updates["ended_at"] = ONGOING
-            return note("ended_at")
-        previous = slot_datetime(w.slots.get(time_slot), w.zone)
-        at = correction_time(text, w.now, w.zone, previous=previous)
-        if at is not None:
-            start = slot_datetime(w.slots.get("started_at"), w.zone)
-            end = slot_datetime(w.slots.get("ended_at"), w.zone)
-            if at > w.now:
-                w.problem("in_future")
-                return None
-            if time_slot == "ended_at" and start is not None and at < start:
-                w.problem("end_before_start")
-                return None
-            if time_slot == "started_at" and end is not None and end < at:
-                w.problem("end_before_start")
-                return None
-            w.updates[time_slot] = at.isoformat()
-            return note(time_slot)
+    corrected = _correct_times(w, kept, text)
+    if corrected:
+        return "; ".join(note(slot) for slot in corrected)
+    if w.problems:
+        return None
     # The kinds of data that leaked: the corrected list replaces the old one.
     named, _ = kinds_named(text)
     if named and w.slots.get("data_leaked") is True:
@@ -128,6 +118,47 @@ def apply_correction(w: Turn) -> str | None:
         w.updates["affected_systems"] = list(dict.fromkeys(systems))
         return note("affected_systems")
     return None
+
+
+def _correct_times(w: Turn, kept: str, text: str) -> list[str]:
+    """The time slots a correction sets: both ends when it tells both ("it went down 2 days
+    ago at 3pm; yesterday at 10 it came back"), else the one it is about. A corrected end
+    before the start told is the start being corrected ("其实前天上午就有了")."""
+    fresh = copy.copy(w)  # read as told afresh: the times being corrected do not count
+    fresh.slots = {k: v for k, v in w.slots.items() if k not in TIME_SLOTS}
+    fresh.requested = None
+    found = scan_times(fresh, kept)
+    if found.start is not None and found.end is not None and found.start <= found.end <= w.now:
+        w.updates["started_at"], w.updates["ended_at"] = (
+            found.start.isoformat(), found.end.isoformat()
+        )
+        return ["started_at", "ended_at"]
+    time_slot = _time_slot_for(w, kept)
+    if time_slot is None:
+        return []
+    if has(ONGOING_WORDS, kept) and time_slot == "ended_at":
+        w.updates["ended_at"] = ONGOING
+        return ["ended_at"]
+    previous = slot_datetime(w.slots.get(time_slot), w.zone)
+    at = correction_time(text, w.now, w.zone, previous=previous)
+    if at is None:
+        return []
+    start = slot_datetime(w.slots.get("started_at"), w.zone)
+    end = slot_datetime(w.slots.get("ended_at"), w.zone)
+    if time_slot == "ended_at" and start is not None and at < start and not has(
+        END_CORRECTION, kept
+    ):
+        time_slot = "started_at"
+    if at > w.now:
+        w.problem("in_future")
+    elif (time_slot == "ended_at" and start is not None and at < start) or (
+        time_slot == "started_at" and end is not None and end < at
+    ):
+        w.problem("end_before_start")
+    else:
+        w.updates[time_slot] = at.isoformat()
+        return [time_slot]
+    return []
 
 
 def _negated_slot(w: Turn) -> str | None:
@@ -147,9 +178,7 @@ def _negated_slot(w: Turn) -> str | None:
 def _time_slot_for(w: Turn, text: str) -> str | None:
     if has(DETECT_WORDS, text):
         return "detected_at"
-    if re.search(
-        r"恢复|恢復|结束|結束|修好|\brestored|\bback\b|\bfixed|\bresolved|\bended", text, re.I
-    ):
+    if has(END_CORRECTION, text):
         return "ended_at"
     if has(START_WORDS, text):
         return "started_at"

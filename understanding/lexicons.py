@@ -33,7 +33,7 @@ NOT_YET = re.compile(
     re.IGNORECASE,
 )
 END_WORDS = re.compile(
-    r"恢复|恢復|结束|結束|修好|好了|正常了|解决|解決|修复了|到|until|till|\brestored|\bback\b|"
+    r"恢复|恢復|结束|結束|修好|好了|正常了|解决|解決|修复了|到|\buntil\b|\btill\b|\brestored|\bback\b|"
     r"\bfixed|\bresolved|came back|\bended|\bfinished|recovered|working again|"
     r"\b(?:arriving|running|loading|online|up|normal|on time|fine|ok|okay)\s+again\b|"
     r"back to normal|"

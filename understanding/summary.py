@@ -121,11 +121,11 @@ def _category_name(slots: Mapping[str, Any], policy: Policy, language: str) -> s
     if category is None:
         return None
     names = policy.categories[category]
-    name = f"{names.name.zh} / {names.name.en}"
+    name = names.name.get(language)  # the customer's language only
     sub = str(slots.get("sub_type") or "")
     if sub in names.sub_types:
-        sub_name = names.sub_types[sub].name
-        name += f"（{sub_name.get(language)}）" if language == "zh" else f" ({sub_name.en})"
+        sub_name = names.sub_types[sub].name.get(language)
+        name += f"（{sub_name}）" if language == "zh" else f" ({sub_name})"
     return name
 
 

@@ -68,14 +68,20 @@ def _anchor(end: datetime, start: datetime | None, clause: str, now: datetime) -
     return candidate if candidate <= now else end
 
 
-def _role(clause: str) -> str | None:
-    """The field a clause's own words assign its moment to, if any."""
+_SINCE = re.compile(r"从|從|\bfrom\b|\bsince\b", re.IGNORECASE)
+
+
+def _role(clause: str, asked: str | None = None) -> str | None:
+    """The field a clause's own words assign its moment to, if any: "fixed since 9" is
+    an end, "down since 9" a start, and "since 5" said to "when was it back?" an end."""
     if has(DETECT_WORDS, clause):
         return "detected"
-    if has(END_WORDS, clause) and not re.search(r"从|從|\bfrom\b|\bsince\b", clause, re.I):
+    end, since = END_WORDS.search(clause), _SINCE.search(clause)
+    if end is not None and (since is None or end.start() < since.start()):
         return "end"
     if has(START_WORDS, clause):
-        return "start"
+        only_since = since is not None and not has(START_WORDS, _SINCE.sub(" ", clause))
+        return "end" if only_since and asked == "ended_at" else "start"
     return None
 
 
@@ -92,7 +98,7 @@ def _place(w: Turn, found: _TimeFound, clause: str, moment: datetime, slot: str 
 
 def _slot_for_moment(w: Turn, found: _TimeFound, clause: str) -> str | None:
     """The field a single moment said in ``clause`` fills: its words, else the question."""
-    role = _role(clause)
+    role = _role(clause, w.requested)
     if role is not None:
         return role
     if w.requested == "ended_at":
@@ -125,10 +131,11 @@ _SLOT_ROLE = {"start": "start", "end": "end", "detected": "detected"}
 def _asked_for(w: Turn, clause: str) -> bool:
     """Whether ``clause`` answers the pending time question (its words name no other)."""
     role = _ROLE_OF.get(str(w.requested))
-    return role is not None and _role(clause) in (None, role)
+    return role is not None and _role(clause, w.requested) in (None, role)
 
 
-def _scan_times(w: Turn, text: str) -> _TimeFound:
+def scan_times(w: Turn, text: str) -> _TimeFound:
+    """The start, end and detection moments ``text`` tells, clause by clause."""
     found = _TimeFound()
     # (field filled, clause) of the previous clause when it said a single moment; the
     # start's day told earlier without a clock time sharpens a clock-only answer to it
@@ -144,6 +151,13 @@ def _scan_times(w: Turn, text: str) -> _TimeFound:
         precision = time_precision(clause, w.now, w.zone)
         if precision == "vague":
             # "本月出现了一次中断", "last week": no moment (a week's Monday would be invented)
+            continue
+        if precision == "day" and last is not None and last[0] is not None and not has(
+            DAY_WORDS, last[1]
+        ):
+            # "it began around 2am, 2 days ago": the day said after the clock is its day
+            prev = (last[0], f"{clause} {last[1]}")
+            _replace(w, found, last[0], prev[1])
             continue
         if precision in _IMPRECISE and not _asked_for(w, clause):
             # "since this morning", "今天一天没法卖货": a morning's nine o'clock or a day's
@@ -171,8 +185,11 @@ def _scan_times(w: Turn, text: str) -> _TimeFound:
             if found.end is None:
                 found.end, found.until_now = end, end == w.now
             continue
-        if last is not None and not has(RANGE_WORDS, clause):
+        if last is not None and (
+            not has(RANGE_WORDS, clause) or _role(clause, w.requested) == last[0]
+        ):
             # "昨天傍晚，大概六点半": a clock-only clause sharpens the day/part of day just said
+            # ("昨天晚上…，弄到11点多才弄完": the same end, told more exactly)
             refined = refine_time(last[1], clause, w.now, w.zone)
             if refined is not None:
                 slot = _role(clause) or last[0]
@@ -231,19 +248,29 @@ _DURATION_RANGE = re.compile(
 )
 
 
+#: "回滚到4.1.8", "v2.3": a version is no clock time.
+_VERSION = re.compile(r"\bv\d+(?:\.\d+)+\b|(?<![\d.])\d+\.\d+\.\d+(?:\.\d+)*", re.IGNORECASE)
+
+
 def _without_money(text: str) -> str:
-    """The text with its amounts and duration ranges blanked: "around 4,200 dollars" is not
-    four o'clock, and "3 to 5 hours late" is not 03:00-05:00."""
-    spans = money_spans(text) + [m.span() for m in _DURATION_RANGE.finditer(text)]
+    """The text with its amounts, versions and duration ranges blanked: "around 4,200
+    dollars" is not four o'clock, "4.1.8" is a version, and "3 to 5 hours late" is not
+    03:00-05:00."""
+    spans = (
+        money_spans(text)
+        + [m.span() for m in _DURATION_RANGE.finditer(text)]
+        + [m.span() for m in _VERSION.finditer(text)]
+    )
     for a, b in spans:
         text = text[:a] + " " * (b - a) + text[b:]
     return text
 
 
 def _incidental(w: Turn, slot: str) -> bool:
-    """A time said in passing while another question is pending ("the dashboard shows
-    nothing between 9:30 and 1" as the evidence) does not replace a time already told."""
-    return w.requested is not None and w.requested not in TIME_SLOTS and filled(w.slots.get(slot))
+    """A time said in passing, unasked ("the dashboard shows nothing between 9:30 and 1" as
+    the evidence), does not replace a time already told; a correction says so in words and
+    takes the correction path."""
+    return w.requested not in TIME_SLOTS and filled(w.slots.get(slot))
 
 
 def _concluded(w: Turn, text: str) -> str:
@@ -261,7 +288,7 @@ def _concluded(w: Turn, text: str) -> str:
 
 def read_times(w: Turn) -> None:
     """Start, detection and end times; future or reversed times become problems."""
-    found = _scan_times(w, _concluded(w, _without_money(w.text)))
+    found = scan_times(w, _concluded(w, _without_money(w.text)))
     if _incidental(w, "started_at"):
         found.start = None
     if _incidental(w, "detected_at"):
@@ -269,8 +296,12 @@ def read_times(w: Turn) -> None:
     if _incidental(w, "ended_at"):
         found.end = None
     ongoing = has(ONGOING_WORDS, w.text) or (w.requested == "ended_at" and has(NOT_YET, w.text))
+    if ongoing and not has(END_WORDS, w.text):
+        found.end = None  # "no, still doing it, I looked this morning": when they looked
     if found.until_now:
         ongoing, found.end = True, None  # "到现在" / "until now"
+    if w.requested == "started_at" and found.start is None and found.detected is not None:
+        found.start = found.detected  # "I noticed at 7": the start the customer knows
     if found.hint and not filled(w.slots.get("started_at")) and found.start is None:
         w.updates["started_hint"] = found.hint[:80]
     if found.start is not None:

@@ -76,8 +76,15 @@ def _local_now(now: datetime, zone: tzinfo) -> datetime:
     return now.astimezone(zone)
 
 
+#: "2 in the afternoon", "11 at night": the number is the hour of the part of day after it.
+_HOUR_BEFORE_PERIOD = re.compile(
+    r"(?<![\d.:$¥€£-])(?<!at )(1[0-2]|0?[1-9])(?=\s+(?:in\s+the\s+(?:morning|afternoon|evening)"
+    r"|at\s+night|last\s+night|this\s+(?:morning|afternoon|evening)|tonight)\b)"
+)
+
+
 def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
+    return _HOUR_BEFORE_PERIOD.sub(r"at \1", unicodedata.normalize("NFKC", text).lower())
 
 
 # --------------------------------------------------------------------------- durations
@@ -361,7 +368,8 @@ _TIME_ZH = re.compile(
 )
 _TIME_OCLOCK = re.compile(r"(?<![\d.])(?P<h>\d{1,2})\s*o'?\s?clock")
 _TIME_AT = re.compile(
-    r"\b(?:at|around|about|by|since|from)\s+(?:about\s+|around\s+|approximately\s+)?"
+    r"\b(?:at|around|about|by|since|from|roughly|approximately|approx\.?|circa)\s+"
+    r"(?:about\s+|around\s+|approximately\s+|roughly\s+)?"
     r"(?P<h>\d{1,2})(?![\d:.]|\s*(?:%|percent|users?|hours?|hrs?|minutes?|mins?|days?|people))"
 )
 _TIME_BARE = re.compile(r"(?<![\d.:$¥€£-])(?P<h>\d{1,2})(?![\d:%]|\.\d)")
@@ -949,7 +957,7 @@ def validate_interval(
 
 _NEGATED = re.compile(
     r"(?:而?不是|並不是|并不是|并非|並非|不在)[^,;!?。，；！？]*?(?=[,;!?。，；！？]|而是|是|$)"
-    r"|(?:\bnot\b|n't\b|\brather than\b|\binstead of\b)[^,;!?]*?(?=[,;!?]|\bbut\b|$)"
+    r"|(?:\bnot\b|n't\b|\brather than\b|\binstead of\b)[^,;!?]*?(?=[,;!?]|\.(?:\s|$)|\bbut\b|$)"
 )
 
 
@@ -967,7 +975,7 @@ def correction_time(
     """
     local = _local_now(now, _zone(tz))
     kept = _NEGATED.sub(" ", _norm(text))
-    p = _extract(kept, local, allow_bare=True)
+    p = _days_ago_as_day(_extract(kept, local, allow_bare=True), local)
     if p.empty():
         return None
     if previous is not None:

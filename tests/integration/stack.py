@@ -20,6 +20,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "current.tar.gz"
 LOGS = ROOT / "test-artifacts" / "logs"
+#: ``rasa run`` through scripts/start_rasa.py (the same CLI, ~9 s less start: see there).
+RASA_RUN = [str(ROOT / ".venv-rasa/bin/python"), str(ROOT / "scripts/start_rasa.py"), "run"]
 #: Rasa's only customer channel (channels/gateway.py) and the header carrying its secret.
 RASA_WEBHOOK = "/webhooks/gateway/webhook"
 SECRET_HEADER = "X-Gateway-Secret"
@@ -86,7 +88,7 @@ class Stack:
     def commands(self) -> dict[str, list[str]]:
         return {
             "rasa": [
-                str(ROOT / ".venv-rasa/bin/rasa"), "run", "--model", str(MODEL),
+                *RASA_RUN, "--model", str(MODEL),
                 "--enable-api", "--auth-token", self.rasa_token,
                 "--interface", "127.0.0.1", "--port", str(self.rasa_port),
                 "--endpoints", str(ROOT / "endpoints.yml"),

@@ -29,6 +29,7 @@ from tests.db.conftest import PgServer, _install_postgresql, _pg_bindir
 from tests.integration.stack import (
     LOGS,
     MODEL,
+    RASA_RUN,
     RASA_WEBHOOK,
     ROOT,
     SECRET_HEADER,
@@ -79,7 +80,7 @@ class ScaleStack(Stack):
         commands = super().commands()
         for name, port in (("rasa", self.rasa_port), ("rasa2", self.rasa2_port)):
             commands[name] = [
-                str(ROOT / ".venv-rasa/bin/rasa"), "run", "--model", str(MODEL),
+                *RASA_RUN, "--model", str(MODEL),
                 "--enable-api", "--auth-token", self.rasa_token,
                 "--interface", "127.0.0.1", "--port", str(port),
                 "--endpoints", str(ROOT / "endpoints.scale.yml"),

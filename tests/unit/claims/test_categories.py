@@ -78,3 +78,23 @@ def test_category_names(policy: Policy) -> None:
     assert category_names(policy, "en")["outage"] == "Service outage / system failure"
     assert category_names(policy, "zh")["release_recall"] == "缺陷版本召回"
     assert len(category_names(policy, "zh")) == 7
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # a decisive word outweighs the generic words of another category
+        ("Our 99.9% uptime promise was broken: the portal was down all morning, SLA credit "
+         "please.", Category.SERVICE_INTERRUPTION),
+        ("你们的版本被撤回了，我们的收银程序一直崩溃", Category.RELEASE_RECALL),
+        ("A storage fault wiped a month of invoices and support says there is no way to recover "
+         "them.", Category.DATA_LOSS),
+        # the issue's own misses
+        ("the print button does nothing since the update", Category.FUNCTIONAL_DEFECT),
+        ("the invoices we send through your gateway arrive garbled",
+         Category.TRANSMISSION_FAILURE),
+        ("a storage fault wiped two weeks of our orders", Category.DATA_LOSS),
+    ],
+)  # fmt: skip
+def test_decisive_words_and_plain_reports(policy: Policy, text: str, category: Category) -> None:
+    assert classify(policy, text=text).category is category

@@ -167,3 +167,53 @@ def test_the_loss_is_the_amount_meant(policy: Policy, text: str, amount: str) ->
 )
 def test_not_every_answer_to_the_name_question_is_a_name(policy: Policy, text: str) -> None:
     assert "customer_name" not in run(policy, text, None, "customer_name", KNOWN).updates
+
+
+@pytest.mark.parametrize(
+    ("text", "started"),
+    [
+        ("The logs say the first failure was around 4am, 2 days ago.", D.format("19", "04:00")),
+        ("roughly 2 in the afternoon yesterday", D.format("20", "14:00")),
+        ("我们是昨天早上8点多发现的。", D.format("20", "08:00")),  # noticed: the start known
+    ],
+)  # fmt: skip
+def test_the_start_as_said(policy: Policy, text: str, started: str) -> None:
+    updates = run(policy, text, "give_time", "started_at", KNOWN).updates
+    assert updates["started_at"] == started
+
+
+@pytest.mark.parametrize(
+    ("text", "requested", "expected"),
+    [
+        # both ends corrected at once
+        ("Hang on, I mixed up my days: it failed 3 days ago at 4pm and came back yesterday at 9.",
+         "data_leaked",
+         {"started_at": D.format("18", "16:00"), "ended_at": D.format("20", "09:00")}),
+        # a corrected moment before the start told is the start, whatever is being asked
+        ("哦我记错了，其实前天上午8点就不行了。", "ended_at",
+         {"started_at": D.format("19", "08:00")}),
+        ("Sorry, I had that wrong. It was 2 days ago, not 3. Still at 7 in the evening.",
+         "evidence_items", {"started_at": D.format("19", "19:00")}),
+    ],
+)  # fmt: skip
+def test_corrected_times(
+    policy: Policy, text: str, requested: str, expected: dict[str, str]
+) -> None:
+    slots = {**KNOWN, "started_at": D.format("20", "16:00")}
+    updates = run(policy, text, "correct_answer", requested, slots).updates
+    assert {k: v for k, v in updates.items() if k.endswith("_at")} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "ended"),
+    [
+        ("They say it's been fixed since yesterday at 8am.", D.format("20", "08:00")),
+        ("Looks fine now, I think since about 4 yesterday afternoon.", D.format("20", "16:00")),
+        ("No, it's still doing it, I checked this morning.", "ongoing"),  # "still" is no "till"
+        # a version is no hour
+        ("昨天晚上让我们回滚到3.2.1，弄到10点多才弄完。", D.format("20", "22:00")),
+    ],
+)  # fmt: skip
+def test_the_end_in_more_words(policy: Policy, text: str, ended: str) -> None:
+    slots = {**KNOWN, "started_at": D.format("19", "12:00")}
+    assert run(policy, text, "give_time", "ended_at", slots).updates["ended_at"] == ended

@@ -114,7 +114,7 @@ def test_required_slots(form: str, slots: dict[str, Any], needed: list[str]) -> 
 def test_summary_zh(policy: Policy) -> None:
     lines = summary_lines(FULL, policy, "zh")
     assert (
-        lines[0] == "事故类别：服务宕机 / 系统故障 / Service outage / system failure（服务器崩溃）"
+        lines[0] == "事故类别：服务宕机 / 系统故障（服务器崩溃）"
     )
     assert "开始时间：2026-11-20 09:00" in lines
     assert "恢复时间：2026-11-20 13:30（停机 4小时30分钟）" in lines

@@ -133,8 +133,9 @@ def test_long_first_message_fills_everything(
          {"ended_at": "ongoing"}, ()),
         ("restored at 2pm", "give_time", None, {"started_at": D20.format("09:00"), "description": "x"},  # noqa: E501
          {"ended_at": D20.format("14:00")}, ()),
+        # asked when it started, the moment it was noticed is the start the customer knows
         ("we noticed it at 9:30 yesterday", "give_time", "started_at", {},
-         {"detected_at": D20.format("09:30")}, ()),
+         {"started_at": D20.format("09:30"), "detected_at": D20.format("09:30")}, ()),
         # until / 直到 / 一直到 end a range; a part of the day keeps its hour
         ("昨天早上8点直到中午才恢复", "give_time", None, {"description": "x"},
          {"started_at": D20.format("08:00"), "ended_at": D20.format("12:00")}, ()),
