@@ -223,6 +223,9 @@ class ActionDeleteData(Action):
     ) -> list[EventType]:
         deleted = store.delete_data(tracker.sender_id)
         dispatcher.utter_message(response="utter_data_deleted" if deleted else "utter_no_data_held")
+        # The gateway erases this conversation from the tracker store once the turn is
+        # saved (bot/tracker_eraser.py); from inside the turn it would be written back.
+        dispatcher.utter_message(json_message={"type": "data_deleted"})
         # The slots still hold the contact details: the next draft would store them again.
         return [SlotSet("delete_pending", False)] + [SlotSet(name, None) for name in CUSTOMER_SLOTS]
 

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import sys
+
 import uvicorn
 
 from bot.app import create_app
+from bot.auth import WeakToken
 from bot.settings import get_settings
 
 
 def main() -> None:
     settings = get_settings()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    try:
+        app = create_app(settings)
+    except WeakToken as error:
+        sys.exit(f"gateway not started: {error}")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
 
 
 if __name__ == "__main__":

@@ -19,14 +19,18 @@ from fastapi import FastAPI
 
 from bot import telegram_bridge, web
 from bot.auth import AgentDirectory
+from bot.body_limit import MULTIPART_OVERHEAD, BodyLimit
 from bot.evidence import EvidenceIntake
 from bot.hub import ConversationHub, HubConfig
 from bot.rasa_client import RasaClient
+from bot.rate_limit import RateLimiter
 from bot.settings import GatewaySettings, get_settings
+from bot.staff.console import LoginGuard
 from bot.staff.notify import Notifier
 from bot.staff.router import staff_router
 from bot.staff.service import StaffService
 from bot.staff.watcher import Announcer, HandoffWatcher
+from bot.tracker_eraser import TrackerEraser
 from bot.transcript import Transcript
 from bot.web_sessions import WebSessions
 from claims.names import Names
@@ -69,8 +73,12 @@ def build_hub(settings: GatewaySettings, database: Database, rasa: RasaClient) -
         HubConfig(
             max_message_chars=settings.max_message_chars,
             retry_seconds=settings.rasa_retry_seconds,
+            recheck_seconds=settings.rasa_timeout_seconds,
+            customer_per_minute=settings.rate_customer_per_minute,
+            customer_burst=settings.rate_customer_burst,
         ),
         evidence=EvidenceIntake(database.evidence, database.sessions, transcript),
+        eraser=TrackerEraser(settings.tracker_db) if settings.tracker_db else None,
     )
 
 
@@ -79,13 +87,15 @@ def create_app(
 ) -> FastAPI:
     """Wire the gateway; migrations run and the hub starts when the app starts."""
     settings = settings or get_settings()
+    directory = AgentDirectory.from_settings(settings)  # refuses placeholder tokens first
     database = open_database(db_settings or DbSettings())
     names = Names(load_policy())
-    secret = settings.gateway_rasa_secret
+    secret, token = settings.gateway_rasa_secret, settings.rasa_token
     rasa = RasaClient(
         settings.rasa_url,
         settings.rasa_timeout_seconds,
         secret.get_secret_value() if secret else "",
+        token=token.get_secret_value() if token is not None else None,
     )
     hub = build_hub(settings, database, rasa)
     staff = StaffService(database.sessions, database.evidence, names, Notifier(hub))
@@ -108,6 +118,13 @@ def create_app(
     app = FastAPI(title="Claim-intake gateway", version="0.1.0", lifespan=lifespan)
     app.state.rasa = rasa
     app.state.hub = hub
+    app.state.ip_limiter = RateLimiter(settings.rate_ip_per_minute)
+    app.state.trust_forwarded_for = settings.rate_trust_forwarded_for
+    upload_limit = database.evidence.max_bytes + MULTIPART_OVERHEAD
+    app.add_middleware(
+        BodyLimit, default=settings.max_body_bytes,
+        overrides={r"/chat/evidence": upload_limit},
+    )
     app.state.web_sessions = web_sessions_of(settings, database)
 
     @app.get("/healthz")
@@ -117,5 +134,6 @@ def create_app(
     app.include_router(web.router)  # web chat: /, /widget.js, /ws, /chat/... (bot/web.py)
     app.include_router(telegram_bridge.router)  # POST /telegram/webhook (webhook mode only)
     # /api (staff API), /staff console, hand-off watcher (bot/staff/)
-    app.include_router(staff_router(staff, AgentDirectory.from_settings(settings), watcher))
+    guard = LoginGuard(settings.cookie_secure(), RateLimiter(settings.rate_login_per_minute))
+    app.include_router(staff_router(staff, directory, watcher, guard))
     return app

@@ -8,6 +8,12 @@ a write without a name is refused (400) rather than recorded as "somebody".
 The console logs in once with a token and a name and gets an HttpOnly, SameSite=Strict
 cookie signed (HMAC-SHA256) with that token: rotating the token logs everyone out, and the
 browser never keeps the token itself.
+
+Issue 16 (staff auth): a placeholder, empty or short token stops the gateway at start with
+a message saying what to set (:func:`require_strong`); once per-agent tokens exist the
+shared token names nobody, so no agent's name can be claimed with it; the cookie is
+``Secure`` unless the gateway is plain HTTP on loopback; a state-changing request carried
+by the cookie must come from the gateway's own origin (:func:`same_origin`).
 """
 
 from __future__ import annotations
@@ -30,6 +36,30 @@ COOKIE_NAME = "staff_session"
 COOKIE_MAX_AGE = 12 * 3600
 AGENT_HEADER = "X-Agent"
 _AGENT_RE = re.compile(r"^[\w][\w .@-]{0,63}$")
+#: Tokens that ship in examples and docs; a server using one is open to anyone who read them.
+PLACEHOLDERS = frozenset({"change-me", "changeme", "change_me", "secret", "password", "token"})
+MIN_TOKEN_CHARS = 16
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class WeakToken(ValueError):
+    """A configured staff token that must not be used; the message says what to set."""
+
+
+def require_strong(variable: str, token: str) -> None:
+    """Refuse placeholder, empty and short tokens (raised at start, never at login)."""
+    value = token.strip()
+    if value.lower() in PLACEHOLDERS or not value:
+        why = "empty" if not value else f"the placeholder {value!r}"
+    elif len(value) < MIN_TOKEN_CHARS:
+        why = f"only {len(value)} characters long"
+    else:
+        return
+    raise WeakToken(
+        f"{variable} is {why}. Set it to a random value of at least {MIN_TOKEN_CHARS} "
+        "characters, e.g. `python -c 'import secrets; print(secrets.token_hex(24))'` "
+        "(`make run` writes one into .env), or unset it to close the staff API."
+    )
 
 
 def valid_agent_name(name: str | None) -> str | None:
@@ -61,9 +91,16 @@ class AgentDirectory:
 
     @classmethod
     def from_settings(cls, settings: GatewaySettings) -> AgentDirectory:
-        shared = settings.staff_api_token.get_secret_value() if settings.staff_api_token else None
+        """The directory, or ``WeakToken`` when a configured token must not be used."""
+        secret = settings.staff_api_token
+        shared = secret.get_secret_value() if secret is not None else None
         raw = settings.staff_agents.get_secret_value() if settings.staff_agents else ""
-        return cls(shared=shared or None, agents=parse_agents(raw))
+        if shared is not None:
+            require_strong("STAFF_API_TOKEN", shared)
+        agents = parse_agents(raw)
+        for name, agent_token in agents.items():
+            require_strong(f"STAFF_AGENTS (the token of {name})", agent_token)
+        return cls(shared=shared or None, agents=agents)
 
     @property
     def configured(self) -> bool:
@@ -80,7 +117,9 @@ class AgentDirectory:
         if found is not None:
             return found
         if self.shared and secrets.compare_digest(token.encode(), self.shared.encode()):
-            return Principal(valid_agent_name(claimed), "shared")
+            # With per-agent tokens the shared one names nobody: a name is claimed only
+            # by its own token. Without them (one team, one token) it names its caller.
+            return Principal(None if self.agents else valid_agent_name(claimed), "shared")
         return None
 
     def _key(self, agent: str, kind: str) -> bytes | None:
@@ -138,8 +177,23 @@ def _unauthorized() -> HTTPException:
     )
 
 
+def same_origin(request: HTTPConnection) -> bool:
+    """Whether ``Origin`` (else ``Referer``) names this very host; neither: False."""
+    source = request.headers.get("origin") or request.headers.get("referer") or ""
+    host = request.headers.get("host", "")
+    if not source or not host:
+        return False
+    rest = source.split("://", 1)[-1]
+    return rest.split("/", 1)[0] == host
+
+
 def authenticate(request: HTTPConnection, directory: AgentDirectory) -> Principal:
-    """Bearer token first, then the console cookie; 401 otherwise."""
+    """Bearer token first, then the console cookie; 401 otherwise.
+
+    A browser sends the cookie on its own, so a state-changing request carried by the
+    cookie must come from our own pages (Origin or Referer); 403 otherwise. Bearer tokens
+    are never sent by a browser on its own, so they need no such check.
+    """
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if header:
@@ -152,6 +206,9 @@ def authenticate(request: HTTPConnection, directory: AgentDirectory) -> Principa
     principal = directory.read_cookie(request.cookies.get(COOKIE_NAME))
     if principal is None:
         raise _unauthorized()
+    method = str(request.scope.get("method") or "GET").upper()
+    if method not in SAFE_METHODS and not same_origin(request):
+        raise HTTPException(status_code=403, detail="cross-origin request refused")
     return principal
 
 

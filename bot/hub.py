@@ -12,9 +12,13 @@ subscribers only). A mode change is persisted as an audit entry and replayed by
 :meth:`ConversationHub.start`, so a gateway restart keeps a human's chat with the human.
 Rasa switches a chat to ``human`` itself by sending ``{"custom": {"type": "handoff"}}``.
 
-When Rasa is down a customer message is kept in a small in-memory queue per sender and
-retried in order; the replies are pushed when Rasa is back. The customer hears an apology
-at once (beyond the queue limit: a clear refusal).
+Every message for Rasa is first kept in the outbox table (bot/outbox.py) and forgotten
+once Rasa answered. When Rasa is down the customer hears an apology at once (beyond the
+per-sender limit: a clear refusal) and a supervised worker sends the kept messages in
+order once Rasa is back, pushing the replies; a gateway restart loses none of them. A
+message whose reply never came (read timeout) is looked up in Rasa's tracker by its key
+before it is sent again, so Rasa never hears it twice. One gateway per case database
+sends the outbox (docs/deploy.md already routes each conversation through one gateway).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,8 +34,10 @@ from typing import Any, Literal, Protocol
 
 from bot.evidence import AcceptedEvidence, EvidenceIntake, human_size, rejection_key
 from bot.messages import gateway_message
-from bot.rasa_client import RasaUnavailable
-from bot.sanitize import clean_customer_text
+from bot.outbox import Outbox, Outgoing
+from bot.rasa_client import RasaMaybeDelivered, RasaUnavailable
+from bot.rate_limit import RateLimiter
+from bot.sanitize import clean_customer_text, visible_text
 from bot.transcript import Transcript, channel_of
 from db.evidence_store import EvidenceRejected
 from understanding.language import detect_language
@@ -48,6 +54,8 @@ class RasaLike(Protocol):
         self, sender: str, text: str, metadata: dict[str, Any] | None = None
     ) -> list[dict[str, Any]]: ...
 
+    async def replies_to(self, sender: str, key: str) -> list[dict[str, Any]] | None: ...
+
 
 class JsonSink(Protocol):
     """An open customer connection (a FastAPI WebSocket fits)."""
@@ -56,17 +64,19 @@ class JsonSink(Protocol):
 
 
 @dataclass
-class _Pending:
-    text: str
-    metadata: dict[str, Any]
-
-
-@dataclass
 class HubConfig:
     max_message_chars: int = 2000
     retry_seconds: float = 2.0
     max_pending_per_sender: int = 20
     default_language: str = "zh"
+    #: How long after a missing reply Rasa may still be working on that message; only
+    #: then does the tracker decide whether it arrived (set to Rasa's client timeout).
+    recheck_seconds: float = 30.0
+    #: Messages (and files) per customer per minute, and at most this many at once.
+    customer_per_minute: float = 30.0
+    customer_burst: float = 20.0
+    #: Conversations whose state (language, offered buttons) is kept in memory.
+    max_conversations: int = 10_000
 
 
 @dataclass
@@ -74,14 +84,43 @@ class _Conversation:
     mode: Mode = "bot"
     language: str | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    pending: list[_Pending] = field(default_factory=list)
     #: Button payloads Rasa offered last; only these may reach Rasa unsanitised.
     buttons: list[dict[str, str]] = field(default_factory=list)
 
 
+class _Conversations(OrderedDict[str, _Conversation]):
+    """Per-sender state, created on first use and bounded: beyond ``limit`` the oldest
+    idle bot-mode conversations are forgotten (their language is detected again; a human's
+    chat is never dropped, it is replayed from the audit log anyway)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __missing__(self, sender: str) -> _Conversation:
+        conv = _Conversation()
+        self[sender] = conv
+        if len(self) > self.limit:
+            idle = [s for s, c in self.items() if c.mode == "bot" and not c.lock.locked()]
+            for old in idle[: len(self) - self.limit]:
+                if old != sender:
+                    del self[old]
+        return conv
+
+
 def is_handoff(message: dict[str, Any]) -> bool:
+    return _custom_type(message) == "handoff"
+
+
+def _custom_type(message: dict[str, Any]) -> str | None:
     custom = message.get("custom")
-    return isinstance(custom, dict) and custom.get("type") == "handoff"
+    return str(custom.get("type")) if isinstance(custom, dict) else None
+
+
+class Eraser(Protocol):
+    """Removes a sender's conversation from Rasa's tracker store (bot/tracker_eraser.py)."""
+
+    def erase(self, sender: str) -> int: ...
 
 
 def _now() -> str:
@@ -97,12 +136,20 @@ class ConversationHub:
         transcript: Transcript,
         config: HubConfig | None = None,
         evidence: EvidenceIntake | None = None,
+        outbox: Outbox | None = None,
+        eraser: Eraser | None = None,
     ) -> None:
         self.rasa = rasa
         self.transcript = transcript
+        self.outbox = outbox or Outbox(transcript.sessions)
+        self.eraser = eraser
         self.evidence = evidence
         self.config = config or HubConfig()
-        self._conversations: dict[str, _Conversation] = defaultdict(_Conversation)
+        self._conversations = _Conversations(self.config.max_conversations)
+        self._limiter = RateLimiter(
+            self.config.customer_per_minute, self.config.customer_burst,
+            max_keys=self.config.max_conversations,
+        )
         self._sinks: dict[str, set[JsonSink]] = defaultdict(set)
         self._agents: dict[str, set[asyncio.Queue[dict[str, Any]]]] = defaultdict(set)
         self._pushers: dict[str, Pusher] = {}
@@ -115,7 +162,7 @@ class ConversationHub:
         """Reload hand-off modes from the audit log and start the retry loop."""
         for sender, mode in (await asyncio.to_thread(self.transcript.modes)).items():
             self._conversations[sender].mode = "human" if mode == "human" else "bot"
-        self._retry_task = asyncio.create_task(self._retry_loop(), name="hub-retry")
+        self._retry_task = asyncio.create_task(self._supervise(), name="hub-retry")
 
     async def stop(self) -> None:
         if self._retry_task is not None:
@@ -133,7 +180,7 @@ class ConversationHub:
     def subscribe_customer(self, sender: str, sink: JsonSink) -> Callable[[], None]:
         """An open web page of ``sender``; returns the unsubscribe function."""
         self._sinks[sender].add(sink)
-        return lambda: self._sinks[sender].discard(sink)
+        return lambda: _discard(self._sinks, sender, sink)
 
     def subscribe_agent(
         self, sender: str, queue: asyncio.Queue[dict[str, Any]]
@@ -144,7 +191,7 @@ class ConversationHub:
         "at", ...}``.
         """
         self._agents[sender].add(queue)
-        return lambda: self._agents[sender].discard(queue)
+        return lambda: _discard(self._agents, sender, queue)
 
     # -- state -----------------------------------------------------------------------
 
@@ -201,6 +248,13 @@ class ConversationHub:
             return conv.language
         return conv.language or detect_language(text, default=self.config.default_language)
 
+    def throttled(self, sender: str, language: str) -> dict[str, Any] | None:
+        """The "slow down" answer when this sender is over its rate, else None."""
+        wait = self._limiter.allow(sender)
+        if not wait:
+            return None
+        return {**self.refusal("slow_down", language, seconds=wait), "retry_after": wait}
+
     def refusal(self, key: str, language: str, **values: object) -> dict[str, Any]:
         """A gateway sentence shaped like a Rasa message; ``gateway`` names the reason."""
         return {"text": gateway_message(key, language, **values), "gateway": key}
@@ -221,18 +275,19 @@ class ConversationHub:
         metadata = dict(metadata or {})
         metadata.setdefault("channel", channel_of(sender))
         conv = self._conversations[sender]
-        language = self._language_for(sender, text, metadata)
+        language = self._language_for(sender, text[: self.config.max_message_chars], metadata)
+        if (slow := self.throttled(sender, language)) is not None:
+            return [slow]
         offered = {b.get("payload") for b in conv.buttons}
+        limit = self.config.max_message_chars
         if payload is not None and payload in offered:
             to_rasa = payload
+            shown = visible_text(text[: limit * 4])[:limit]
         else:
-            cleaned = clean_customer_text(text, self.config.max_message_chars)
+            cleaned = clean_customer_text(text, limit)
             if cleaned.problem:
-                return [
-                    self.refusal(cleaned.problem, language, limit=self.config.max_message_chars)
-                ]
-            to_rasa = cleaned.text
-        shown = text.strip() if payload is None else text
+                return [self.refusal(cleaned.problem, language, limit=limit)]
+            to_rasa, shown = cleaned.text, cleaned.shown
         await asyncio.to_thread(
             self.transcript.record, sender, "customer", shown or to_rasa, language=language
         )
@@ -247,11 +302,16 @@ class ConversationHub:
         data: bytes,
         filename: str | None,
         metadata: dict[str, Any] | None = None,
+        *,
+        require_case: bool = False,
     ) -> tuple[AcceptedEvidence | None, list[dict[str, Any]]]:
         """Keep an evidence file on the customer's case, then tell Rasa (or the agent).
 
         Returns the accepted file (None when refused) and the messages to show: the
         confirmation followed by Rasa's answer, or the refusal in the customer's language.
+        ``require_case``: refuse unless we already know the sender (they wrote to us
+        before): web ids cost nothing to make, so an upload from a brand-new one must not
+        create a draft. A known customer without a case still gets one (nothing is lost).
         """
         if self.evidence is None:
             raise RuntimeError("this hub has no evidence intake")
@@ -261,6 +321,10 @@ class ConversationHub:
         if metadata.get("language") in ("zh", "en"):
             conv.language = str(metadata["language"])
         language = self.language(sender)
+        if (slow := self.throttled(sender, language)) is not None:
+            return None, [slow]
+        if require_case and not await asyncio.to_thread(self.transcript.known, sender):
+            return None, [self.refusal("evidence_no_case", language)]
         try:
             accepted = await asyncio.to_thread(
                 self.evidence.accept, sender, data, filename, language=language
@@ -294,15 +358,24 @@ class ConversationHub:
     async def _to_rasa(
         self, sender: str, text: str, metadata: dict[str, Any], language: str
     ) -> list[dict[str, Any]]:
+        """Keep the message in the outbox, send it (unless older ones wait), answer."""
         conv = self._conversations[sender]
         async with conv.lock:
-            if conv.pending:
-                return self._queue(conv, text, metadata, language)
+            waiting = await asyncio.to_thread(self.outbox.count, sender)
+            if waiting >= self.config.max_pending_per_sender:
+                return [self.refusal("rasa_down", language)]
+            item = await asyncio.to_thread(self.outbox.add, sender, text, metadata, language)
+            if waiting:
+                self._wake.set()
+                return [self.refusal("rasa_down_queued", language)]
             try:
-                messages = await self.rasa.send(sender, text, metadata)
+                messages = await self.rasa.send(sender, text, item.metadata)
             except RasaUnavailable as exc:
                 log.warning("Rasa unavailable for %s: %s", sender, exc)
-                return self._queue(conv, text, metadata, language)
+                await self._failed(item, exc)
+                self._wake.set()
+                return [self.refusal("rasa_down_queued", language)]
+            await asyncio.to_thread(self.outbox.done, item.key)
             if not messages and conv.mode == "bot":
                 # Rasa answered with nothing: an action failed (e.g. the action server is
                 # down). The message is in the tracker and transcript; say so.
@@ -311,14 +384,9 @@ class ConversationHub:
             await self._after_rasa(sender, messages, language)
             return messages
 
-    def _queue(
-        self, conv: _Conversation, text: str, metadata: dict[str, Any], language: str
-    ) -> list[dict[str, Any]]:
-        if len(conv.pending) >= self.config.max_pending_per_sender:
-            return [self.refusal("rasa_down", language)]
-        conv.pending.append(_Pending(text, metadata))
-        self._wake.set()
-        return [self.refusal("rasa_down_queued", language)]
+    async def _failed(self, item: Outgoing, exc: RasaUnavailable) -> None:
+        maybe = isinstance(exc, RasaMaybeDelivered)
+        await asyncio.to_thread(self.outbox.failed, item.key, maybe_delivered=maybe)
 
     async def _after_rasa(
         self, sender: str, messages: list[dict[str, Any]], language: str
@@ -337,6 +405,8 @@ class ConversationHub:
                     self.transcript.record, sender, "bot", str(text), language=language
                 )
                 await self._to_agents(sender, {"type": "bot", "text": str(text)})
+        if any(_custom_type(m) == "data_deleted" for m in messages):
+            await self._forget(sender)
         handoff = next((m["custom"] for m in messages if is_handoff(m)), None)
         if handoff is not None and conv.mode != "human":
             conv.mode = "human"
@@ -348,38 +418,72 @@ class ConversationHub:
                 sender, {"type": "mode", "mode": "human", "agent": None, "handoff": handoff}
             )
 
-    async def _retry_loop(self) -> None:
-        """Resend queued messages in order once Rasa answers again; push the replies."""
+    async def _supervise(self) -> None:
+        """Keep the outbox worker alive: an unexpected error is logged, then it restarts."""
         while True:
-            await self._wake.wait()
-            self._wake.clear()
-            while any(c.pending for c in self._conversations.values()):
-                for sender, conv in list(self._conversations.items()):
-                    await self._flush(sender, conv)
-                if any(c.pending for c in self._conversations.values()):
-                    await asyncio.sleep(self.config.retry_seconds)
+            try:
+                await self._retry_loop()
+            except Exception:
+                log.exception("outbox worker failed; restarting it")
+                await asyncio.sleep(self.config.retry_seconds)
 
-    async def _flush(self, sender: str, conv: _Conversation) -> None:
+    async def _forget(self, sender: str) -> None:
+        """The customer deleted their data (the action said ``data_deleted``): erase
+        the Rasa conversation, what was still on its way, and what we hold in memory."""
+        await asyncio.to_thread(self.outbox.forget_sender, sender)
+        if self.eraser is not None:
+            erased = await asyncio.to_thread(self.eraser.erase, sender)
+            log.info("erased %d tracker events of a deleted customer", erased)
+        conv = self._conversations[sender]
+        conv.buttons, conv.language = [], None
+
+    async def _retry_loop(self) -> None:
+        """Send kept messages, oldest sender first; also those a previous run left."""
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.config.retry_seconds)
+            self._wake.clear()
+            await self.retry_now()
+
+    async def _flush(self, sender: str) -> None:
+        conv = self._conversations[sender]
         async with conv.lock:
-            while conv.pending:
-                item = conv.pending[0]
-                try:
-                    messages = await self.rasa.send(sender, item.text, item.metadata)
-                except RasaUnavailable:
+            for item in await asyncio.to_thread(self.outbox.of, sender):
+                if not await self._send_kept(sender, item):
                     return
-                conv.pending.pop(0)
-                language = conv.language or self.config.default_language
-                await self._after_rasa(sender, messages, language)
-                await self._deliver(sender, [{"type": "bot", **m} for m in messages])
+
+    async def _send_kept(self, sender: str, item: Outgoing) -> bool:
+        """One kept message to Rasa (or its answer from the tracker); False to stop."""
+        try:
+            messages = None
+            if item.uncertain:
+                if not self._may_recheck(item):
+                    return False
+                messages = await self.rasa.replies_to(sender, item.key)
+            if messages is None:
+                messages = await self.rasa.send(sender, item.text, item.metadata)
+        except RasaUnavailable as exc:
+            await self._failed(item, exc)
+            return False
+        await asyncio.to_thread(self.outbox.done, item.key)
+        await self._after_rasa(sender, messages, item.language)
+        await self._deliver(sender, [{"type": "bot", **m} for m in messages])
+        return True
+
+    def _may_recheck(self, item: Outgoing) -> bool:
+        if item.failed_at is None:
+            return True
+        waited = (datetime.now(UTC) - item.failed_at).total_seconds()
+        return waited >= self.config.recheck_seconds
 
     async def retry_now(self) -> None:
-        """Flush every queue once (tests, and a hint after Rasa came back)."""
-        for sender, conv in list(self._conversations.items()):
-            await self._flush(sender, conv)
+        """Flush every sender's kept messages once (the worker, tests)."""
+        for sender in await asyncio.to_thread(self.outbox.senders):
+            await self._flush(sender)
 
     def pending(self, sender: str) -> int:
-        conv = self._conversations.get(sender)
-        return len(conv.pending) if conv else 0
+        """How many of this sender's messages wait for Rasa."""
+        return self.outbox.count(sender)
 
     # -- agent side ------------------------------------------------------------------
 
@@ -431,3 +535,12 @@ class ConversationHub:
     async def notify_agents(self, sender: str, event: dict[str, Any]) -> None:
         """Channels report things agents should see (e.g. ``{"type": "evidence"}``)."""
         await self._to_agents(sender, event)
+
+
+def _discard(registry: dict[str, set[Any]], sender: str, item: object) -> None:
+    """Unsubscribe, dropping the sender's entry once empty (bounded per-sender state)."""
+    items = registry.get(sender)
+    if items is not None:
+        items.discard(item)
+        if not items:
+            del registry[sender]

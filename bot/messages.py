@@ -68,6 +68,18 @@ GATEWAY_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "请选择语言 / Choose a language:",
         "en": "Choose a language / 请选择语言:",
     },
+    "body_too_large": {
+        "zh": "请求太大了（最多 {limit}），我没有读取它。消息请分成几条发送；文件请压缩后再上传。",
+        "en": "That request is too large (at most {limit}), so I did not read it. Please split messages, or compress files before uploading.",
+    },
+    "slow_down": {
+        "zh": "您发送得太快了，请慢一点，{seconds} 秒后再试。",
+        "en": "You're sending too fast; please slow down and try again in {seconds} s.",
+    },
+    "evidence_no_case": {
+        "zh": "请先用一句话告诉我发生了什么，然后再发送证据文件。这个文件我没有保存。",
+        "en": "Please tell me in a message what happened first, then send the evidence file again. I did not keep this one.",
+    },
     "session_expired": {
         "zh": "这个聊天会话已失效或已过期。请刷新页面开始新的会话；之前已登记的案件不会丢失，您可以用案件编号继续。",
         "en": "This chat session is unknown or has expired. Please reload the page to start a new session; cases you already reported are kept, and you can continue one with its reference.",

@@ -22,9 +22,20 @@ WEBHOOK = "/webhooks/gateway/webhook"
 #: The header channels/gateway.py checks (the two sides share only this name and the secret).
 SECRET_HEADER = "X-Gateway-Secret"
 
+#: Metadata field carrying a customer message's idempotency key (bot/outbox.py); Rasa
+#: keeps metadata on the user event, so the tracker says whether a message arrived.
+KEY_FIELD = "message_id"
+#: Failures that happen before Rasa could read the request: safe to send again.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
 
 class RasaUnavailable(RuntimeError):
     """Rasa did not answer; the caller apologises and the message is kept."""
+
+
+class RasaMaybeDelivered(RasaUnavailable):
+    """The request went out but no answer came back (read timeout, connection dropped):
+    Rasa may have the message, so it must not simply be sent again (see bot/outbox.py)."""
 
 
 #: Connections to Rasa kept open between messages. httpx keeps 20 idle ones by default, so
@@ -34,8 +45,12 @@ POOL = httpx.Limits(max_connections=200, max_keepalive_connections=200, keepaliv
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float = 30.0, secret: str = "") -> None:
+    def __init__(
+        self, base_url: str, timeout: float = 30.0, secret: str = "", token: str | None = None
+    ) -> None:
+        """``secret``: the gateway channel's; ``token``: Rasa's HTTP API token (tracker)."""
         headers = {SECRET_HEADER: secret} if secret else {}
+        self._token = token
         urls = [url.strip() for url in base_url.split(",") if url.strip()]
         self._clients = [
             httpx.AsyncClient(base_url=url, timeout=timeout, headers=headers, limits=POOL)
@@ -58,11 +73,27 @@ class RasaClient:
             if response.status_code == 401:
                 # Kept and retried like an outage, but said plainly: it is a configuration error.
                 log.error("Rasa refused the gateway: GATEWAY_RASA_SECRET differs from Rasa's")
+                raise RasaUnavailable("Rasa refused the gateway secret")  # it never read it
+            response.raise_for_status()
+        except _NOT_SENT as exc:
+            raise RasaUnavailable(str(exc)) from exc
+        except httpx.HTTPError as exc:
+            raise RasaMaybeDelivered(f"{type(exc).__name__}: {exc}") from exc
+        data = response.json()
+        return data if isinstance(data, list) else []
+
+    async def replies_to(self, sender: str, key: str) -> list[dict[str, Any]] | None:
+        """Rasa's answers to the message whose ``metadata.message_id`` is ``key``, read
+        from the tracker; None when the tracker has no such message (it never arrived)."""
+        params = {"token": self._token} if self._token else {}
+        try:
+            response = await self._client_for(sender).get(
+                f"/conversations/{sender}/tracker", params=params
+            )
             response.raise_for_status()
         except httpx.HTTPError as exc:
             raise RasaUnavailable(str(exc)) from exc
-        data = response.json()
-        return data if isinstance(data, list) else []
+        return replies_after(sender, response.json().get("events") or [], key)
 
     async def ready(self) -> bool:
         """Every Rasa server answers."""
@@ -78,3 +109,23 @@ class RasaClient:
     async def aclose(self) -> None:
         for client in self._clients:
             await client.aclose()
+
+
+def replies_after(
+    sender: str, events: list[dict[str, Any]], key: str
+) -> list[dict[str, Any]] | None:
+    """The bot messages between the user event carrying ``key`` and the next user event,
+    shaped like the REST channel's answer; None when no user event carries ``key``."""
+    found = False
+    replies: list[dict[str, Any]] = []
+    for event in events:
+        kind = event.get("event")
+        if kind == "user":
+            if found:
+                break
+            found = (event.get("metadata") or {}).get(KEY_FIELD) == key
+        elif found and kind == "bot":
+            data = event.get("data") or {}
+            message = {"recipient_id": sender, "text": event.get("text"), **data}
+            replies.append({k: v for k, v in message.items() if v is not None})
+    return replies if found else None

@@ -15,6 +15,8 @@ class GatewaySettings(BaseSettings):
 
     rasa_url: str = Field("http://127.0.0.1:5005", alias="RASA_URL")
     rasa_token: SecretStr | None = Field(None, alias="RASA_TOKEN")
+    # Rasa's SQL tracker store (a SQLite path or a SQLAlchemy URL): deletion erases there.
+    tracker_db: str | None = Field(None, alias="TRACKER_DB")
     # Shared with Rasa's gateway channel (channels/gateway.py); without it Rasa refuses us.
     gateway_rasa_secret: SecretStr | None = Field(None, alias="GATEWAY_RASA_SECRET")
     # Web chat sessions (bot/web_sessions.py): HMAC key of the stored tokens, and lifetime.
@@ -42,6 +44,22 @@ class GatewaySettings(BaseSettings):
     handoff_timeout_seconds: float = Field(300.0, alias="HANDOFF_TIMEOUT_SECONDS", gt=0)
     staff_telegram_chat_id: str | None = Field(None, alias="STAFF_TELEGRAM_CHAT_ID")
     staff_console_url: str | None = Field(None, alias="STAFF_CONSOLE_URL")
+    # bounded input (bot/body_limit.py, bot/rate_limit.py): bytes per request body (uploads
+    # get the evidence limit plus the multipart envelope), requests per minute.
+    max_body_bytes: int = Field(64 * 1024, alias="MAX_BODY_BYTES", gt=0)
+    rate_customer_per_minute: float = Field(30.0, alias="RATE_CUSTOMER_PER_MINUTE", gt=0)
+    rate_customer_burst: float = Field(20.0, alias="RATE_CUSTOMER_BURST", gt=0)
+    rate_ip_per_minute: float = Field(600.0, alias="RATE_IP_PER_MINUTE", gt=0)
+    rate_login_per_minute: float = Field(5.0, alias="RATE_LOGIN_PER_MINUTE", gt=0)
+    # Behind a TLS proxy every request comes from the proxy: count X-Forwarded-For instead.
+    rate_trust_forwarded_for: bool = Field(False, alias="RATE_TRUST_FORWARDED_FOR")
+    # The staff cookie's Secure flag; unset: on, unless the gateway is plain HTTP on loopback.
+    staff_cookie_secure: bool | None = Field(None, alias="STAFF_COOKIE_SECURE")
+
+    def cookie_secure(self) -> bool:
+        if self.staff_cookie_secure is not None:
+            return self.staff_cookie_secure
+        return self.host not in ("127.0.0.1", "localhost", "::1")
 
 
 @lru_cache(maxsize=1)

@@ -59,6 +59,11 @@ class Transcript:
             language=language,
         )
 
+    def known(self, sender: str) -> bool:
+        """Whether this identity is a customer we have heard from."""
+        with UnitOfWork(self.sessions) as uow:
+            return uow.cases.customer_for_identity(sender) is not None
+
     def case_for(self, sender: str, *, language: str = "zh") -> str | None:
         """The case evidence from this sender belongs to (draft first, then open)."""
         with UnitOfWork(self.sessions) as uow:

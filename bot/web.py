@@ -36,6 +36,7 @@ from pydantic import BaseModel, Field
 
 from bot.hub import ConversationHub
 from bot.messages import gateway_message
+from bot.rate_limit import RateLimiter
 from bot.web_sessions import WebSessions
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,8 @@ STATUS = {
     "evidence_executable": 415,
     "evidence_type_not_allowed": 415,
     "evidence_type_mismatch": 415,
+    "evidence_no_case": 409,
+    "slow_down": 429,
 }
 #: What the widget offers in its file picker; the server decides by content anyway.
 ACCEPT = (
@@ -115,6 +118,37 @@ def _status(messages: list[dict[str, Any]]) -> int:
     return max(codes, default=200)
 
 
+def _answer(body: dict[str, Any], status: int) -> JSONResponse:
+    """The JSON answer; a 429 also says when to come back (``Retry-After``)."""
+    headers = {}
+    if status == 429:
+        wait = next((m.get("retry_after") for m in body["messages"] if m.get("retry_after")), 1)
+        headers["Retry-After"] = str(wait)
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def client_address(request: Request) -> str:
+    """The caller's address; behind a TLS proxy (``RATE_TRUST_FORWARDED_FOR``) the
+    address the proxy put last into ``X-Forwarded-For``, since every request comes from it."""
+    forwarded = request.headers.get("x-forwarded-for", "")
+    if forwarded and getattr(request.app.state, "trust_forwarded_for", False):
+        return forwarded.split(",")[-1].strip()
+    return request.client.host if request.client else "unknown"
+
+
+def _address_throttled(request: Request, language: str | None) -> JSONResponse | None:
+    """Per-address limit (a sender rotating session ids still comes from one address)."""
+    limiter: RateLimiter | None = getattr(request.app.state, "ip_limiter", None)
+    address = client_address(request)
+    wait = limiter.allow(address) if limiter is not None else 0
+    if not wait:
+        return None
+    hub = hub_of(request.app.state)
+    refusal = hub.refusal("slow_down", language or hub.config.default_language, seconds=wait)
+    refusal["retry_after"] = wait
+    return _answer({"messages": [refusal]}, 429)
+
+
 def _metadata(language: str | None) -> dict[str, Any]:
     metadata: dict[str, Any] = {"channel": "web"}
     if language in ("zh", "en"):
@@ -154,22 +188,27 @@ async def chat_config(request: Request) -> dict[str, Any]:
     }
 
 
-@router.post("/chat/session", status_code=201)
-async def new_session(request: Request) -> dict[str, Any]:
-    """A new chat session: the token to send as ``X-Chat-Session``, and when it expires."""
+@router.post("/chat/session", status_code=201, response_model=None)
+async def new_session(request: Request) -> dict[str, Any] | JSONResponse:
+    """A new chat session: the token to send as ``X-Chat-Session``, and when it expires.
+    Counted against the address like a message: new sessions must not be free."""
+    if (slow := _address_throttled(request, _language_hint(request))) is not None:
+        return slow
     issued = await asyncio.to_thread(web_sessions_of(request.app.state).issue)
     return {"token": issued.token, "expires_at": issued.expires_at.isoformat()}
 
 
 @router.post("/chat/messages", response_model=ChatOut)
 async def chat(body: ChatIn, request: Request, sender: str = Depends(customer_sender)) -> Any:
+    if (slow := _address_throttled(request, body.language)) is not None:
+        return slow
     hub = hub_of(request.app.state)
     messages = await hub.handle_customer_text(
         sender, body.text, _metadata(body.language), payload=body.payload
     )
     status = _status(messages)
     if status != 200:
-        return JSONResponse({"messages": messages}, status_code=status)
+        return _answer({"messages": messages}, status)
     return {"messages": messages}
 
 
@@ -193,17 +232,19 @@ async def upload_evidence(
     sender: str = Depends(customer_sender),
 ) -> JSONResponse:
     """One evidence file: kept by content hash, put on the case, then Rasa is told."""
+    if (slow := _address_throttled(request, language)) is not None:
+        return slow
     hub = hub_of(request.app.state)
     if hub.evidence is None:
         return JSONResponse({"messages": []}, status_code=503)
-    # Read at most one byte more than allowed: enough to refuse without holding 1 GB.
+    # The body limit (bot/body_limit.py) already refused a body over the evidence limit
+    # before it was spooled; read at most one byte more than allowed all the same.
     data = await file.read(hub.evidence.max_bytes + 1)
     accepted, messages = await hub.handle_customer_file(
-        sender, data, file.filename, _metadata(language)
+        sender, data, file.filename, _metadata(language), require_case=True
     )
     body = {"evidence": accepted.to_json() if accepted else None, "messages": messages}
-    status = 200 if accepted else _status(messages)
-    return JSONResponse(body, status_code=status)
+    return _answer(body, 200 if accepted else _status(messages))
 
 
 async def _socket_sender(websocket: WebSocket) -> str | None:

@@ -376,6 +376,47 @@ class AuditRow(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class StaffNoteRow(Base):
+    """An agent's note on a case. A table of its own, not audit details, because a
+    customer's deletion must be able to blank it (the audit log is append-only); the audit
+    entry ``staff_note`` records only that a note was written (its id)."""
+
+    __tablename__ = "staff_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text, default="")
+    for_customer: Mapped[bool] = mapped_column(Boolean, default=False)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OutboxRow(Base):
+    """A customer message on its way to Rasa, kept until Rasa has it (issue 16 item 6).
+
+    Written before the gateway sends, deleted once Rasa answered, so neither a Rasa outage
+    nor a gateway restart loses it. ``key`` travels in the message metadata
+    (``message_id``) and lands in Rasa's tracker: before resending a message whose reply
+    never came back (``uncertain``) the gateway looks for it there, so Rasa never hears a
+    message twice. Rows are per channel identity (``sender``), sent in ``id`` order.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    sender: Mapped[str] = mapped_column(String(200), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    language: Mapped[str] = mapped_column(String(2), default="zh")
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    failed_at: Mapped[datetime | None]
+
+    __table_args__ = (CheckConstraint("state IN ('pending', 'uncertain')", name="state"),)
+
+
 class AccessCodeRow(Base):
     """A one-time code sent to a case's own email so another conversation may reach it.
 

@@ -33,13 +33,16 @@ def resolve_database_url(url: str) -> str:
 
 
 class DbSettings(BaseSettings):
-    """``DATABASE_URL``, ``EVIDENCE_DIR``, ``EVIDENCE_MAX_BYTES``."""
+    """``DATABASE_URL``, ``EVIDENCE_DIR``, ``EVIDENCE_MAX_BYTES``, ``RETENTION_DAYS``."""
 
     model_config = SettingsConfigDict(env_prefix="", extra="ignore")
 
     database_url: str = Field(default="sqlite:///var/claims.db")
     evidence_dir: Path = Field(default=Path("var/evidence"))
     evidence_max_bytes: int = Field(default=DEFAULT_MAX_BYTES, gt=0)
+    #: Closed cases older than this many days are anonymised by ``python -m db.retention``
+    #: (None: keep them; the command then does nothing and says so).
+    retention_days: int | None = Field(default=None, gt=0)
 
     @field_validator("database_url")
     @classmethod

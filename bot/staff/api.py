@@ -30,6 +30,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
 from bot.auth import AgentDirectory, Principal, authenticate, require_name, valid_agent_name
+from bot.staff.downloads import is_csv, neutralise_csv, safe_download_name
 from bot.staff.service import CaseItem, StaffRefused, StaffService
 from claims.case import InvalidTransition, Stage
 from claims.errors import ClaimsValidationError
@@ -277,16 +278,19 @@ async def evidence(
 ) -> Response:
     file = await blocking(svc.evidence_file, reference, sha256, who.actor, audit=not inline)
     show = inline and file.mime in PREVIEW_MIMES
-    ascii_name = file.name.encode("ascii", "replace").decode().replace('"', "_")
     disposition = "inline" if show else "attachment"
+    data, changed = file.data, {}
+    if not show and is_csv(file.name, file.mime):
+        data, changed = neutralise_csv(file.data), {"X-Evidence-Changed": "csv-formulas"}
     return Response(
-        content=file.data,
+        content=data,
         media_type=file.mime if show else "application/octet-stream",
         headers={
-            "Content-Disposition": f'{disposition}; filename="{ascii_name}"',
+            "Content-Disposition": f'{disposition}; filename="{safe_download_name(file.name)}"',
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": "default-src 'none'; sandbox",
             "Cache-Control": "private, no-store",
+            **changed,
         },
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
@@ -23,8 +24,10 @@ from bot.auth import (
     AgentDirectory,
     Principal,
     authenticate,
+    same_origin,
     valid_agent_name,
 )
+from bot.rate_limit import RateLimiter
 from bot.staff.service import StaffService
 from claims.names import CODES, Names
 from db.repository import CaseNotFound
@@ -122,15 +125,40 @@ def queue_filters(agent: str | None, view: str, stage: str, language: str) -> di
     return filters
 
 
-def _login_routes(router: APIRouter, directory: AgentDirectory, render: Render) -> None:
+@dataclass(frozen=True)
+class LoginGuard:
+    """How the console login defends itself: the cookie's ``Secure`` flag and a token
+    bucket per address and per agent name (guessing tokens is slow)."""
+
+    cookie_secure: bool = True
+    limiter: RateLimiter = field(default_factory=lambda: RateLimiter(5.0))
+
+    def wait(self, request: Request, agent: str) -> int:
+        address = request.client.host if request.client else "unknown"
+        by_address = self.limiter.allow(f"ip:{address}")
+        by_name = self.limiter.allow(f"agent:{agent.strip().lower()}") if agent.strip() else 0
+        return max(by_address, by_name)
+
+
+def _login_routes(
+    router: APIRouter, directory: AgentDirectory, render: Render, guard: LoginGuard
+) -> None:
     @router.get("/login")
-    async def login_page(request: Request, error: str = "") -> HTMLResponse:
-        return render("staff_login.html", error=error, configured=directory.configured)
+    async def login_page(request: Request, error: str = "", wait: int = 0) -> HTMLResponse:
+        return render(
+            "staff_login.html", error=error, wait=wait, configured=directory.configured
+        )
 
     @router.post("/login")
     async def login(
-        token: str = Form(..., max_length=512), agent: str = Form("", max_length=64)
+        request: Request,
+        token: str = Form(..., max_length=512),
+        agent: str = Form("", max_length=64),
     ) -> Response:
+        if request.headers.get("origin") and not same_origin(request):
+            raise HTTPException(status_code=403, detail="cross-origin request refused")
+        if wait := guard.wait(request, agent):
+            return RedirectResponse(f"/staff/login?error=slow&wait={wait}", status_code=303)
         principal = directory.check_token(token.strip(), valid_agent_name(agent))
         if principal is None or not principal.agent:
             reason = "name" if principal is not None else "token"
@@ -142,6 +170,7 @@ def _login_routes(router: APIRouter, directory: AgentDirectory, render: Render) 
             max_age=COOKIE_MAX_AGE,
             httponly=True,
             samesite="strict",
+            secure=guard.cookie_secure,
             path="/",
         )
         return response
@@ -193,7 +222,9 @@ def _page_routes(
         )  # fmt: skip
 
 
-def build_console(service: StaffService, directory: AgentDirectory) -> APIRouter:
+def build_console(
+    service: StaffService, directory: AgentDirectory, guard: LoginGuard | None = None
+) -> APIRouter:
     """The HTML routes; they are left out of the OpenAPI schema (not an API)."""
     router = APIRouter(prefix="/staff", include_in_schema=False)
     env = make_env(service.names)
@@ -202,7 +233,7 @@ def build_console(service: StaffService, directory: AgentDirectory) -> APIRouter
         return HTMLResponse(env.get_template(name).render(**values), headers=HEADERS)
 
     router.add_api_route("/static/staff.{ext}", static, methods=["GET"])
-    _login_routes(router, directory, render)
+    _login_routes(router, directory, render, guard or LoginGuard())
     router.add_api_route("/logout", logout, methods=["POST"])
     _page_routes(router, service, directory, render)
     return router

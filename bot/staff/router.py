@@ -14,7 +14,7 @@ from fastapi import APIRouter, FastAPI
 
 from bot.auth import AgentDirectory
 from bot.staff.api import build_api
-from bot.staff.console import build_console
+from bot.staff.console import LoginGuard, build_console
 from bot.staff.service import StaffService
 from bot.staff.watcher import HandoffWatcher
 
@@ -23,6 +23,7 @@ def staff_router(
     service: StaffService,
     directory: AgentDirectory,
     watcher: HandoffWatcher | None = None,
+    guard: LoginGuard | None = None,
 ) -> APIRouter:
     """API + console (+ the hand-off watcher as a lifespan task when one is given)."""
 
@@ -42,5 +43,5 @@ def staff_router(
     api, sockets = build_api(service, directory)
     router.include_router(api)
     router.include_router(sockets)
-    router.include_router(build_console(service, directory))
+    router.include_router(build_console(service, directory, guard))
     return router

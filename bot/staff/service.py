@@ -31,6 +31,7 @@ from db.evidence_store import EvidenceStore
 from db.packet import case_packet
 from db.privacy import delete_customer_data
 from db.repository import CaseNotFound
+from db.staff_notes import add_note, notes_of
 from db.staff_reads import StaffReads
 from db.uow import UnitOfWork, retrying
 
@@ -197,11 +198,7 @@ def case_detail(uow: UnitOfWork, reference: str) -> dict[str, Any]:
     }
     packet["assigned_agent"] = summary.assigned_agent
     packet["allowed_stages"] = sorted(s.value for s in allowed_next(Stage(summary.stage)))
-    packet["notes"] = [
-        {"at": a["at"], "actor": a["actor"], **a["details"]}
-        for a in packet["audit"]
-        if a["action"] == "staff_note"
-    ]
+    packet["notes"] = notes_of(uow.session, reference)
     return packet
 
 
@@ -294,10 +291,12 @@ class StaffService:
     def add_note(self, reference: str, agent: str, text: str, for_customer: bool) -> Contact:
         with UnitOfWork(self.sessions) as uow:
             contact = contact_of(uow, reference)
+            actor = actor_of(agent)
+            note = add_note(uow.session, reference, actor, text, for_customer=for_customer)
             uow.cases.audit(
-                "staff_note", actor=actor_of(agent), case_reference=reference,
+                "staff_note", actor=actor, case_reference=reference,
                 customer_id=contact.customer_id,
-                details={"text": text, "for_customer": for_customer},
+                details={"note_id": note, "for_customer": for_customer},
             )  # fmt: skip
             uow.commit()
             return contact

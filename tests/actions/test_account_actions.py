@@ -218,7 +218,9 @@ def test_delete_blanks_the_personal_fields(
         SlotSet("customer_phone", None),
         SlotSet("customer_contact", None),
     ]
-    assert said(dispatcher) == [{"response": "utter_data_deleted"}]
+    # ... and the gateway is told to erase the conversation from the tracker store.
+    erase = {"custom": {"type": "data_deleted"}}
+    assert said(dispatcher) == [{"response": "utter_data_deleted"}, erase]
     with uow() as u:
         assert u.cases.customer_for_identity(SENDER) is None
         summary = u.cases.summary(ref)
@@ -245,4 +247,5 @@ def test_delete_with_nothing_held(domain: DomainDict, dispatcher: CollectingDisp
     t = tracker(domain, "确认删除", intent="affirm", slots={"delete_pending": True})
     events = ActionDeleteData().run(dispatcher, t, domain)
     assert events[0] == SlotSet("delete_pending", False)
-    assert said(dispatcher) == [{"response": "utter_no_data_held"}]
+    erase = {"custom": {"type": "data_deleted"}}  # the conversation itself still goes
+    assert said(dispatcher) == [{"response": "utter_no_data_held"}, erase]

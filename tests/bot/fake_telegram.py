@@ -19,7 +19,7 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from bot.rasa_client import RasaUnavailable
+from bot.rasa_client import RasaMaybeDelivered, RasaUnavailable
 from tests.integration.stack import free_port
 
 #: A 1x1 PNG: the smallest real screenshot.
@@ -39,6 +39,10 @@ class FakeRasa:
         self.broken = False
         self.seen: list[tuple[str, str, dict[str, Any]]] = []
         self.replies: list[list[dict[str, Any]]] = []
+        #: The idempotency key (``metadata.message_id``) of each message in ``seen``.
+        self.keys: list[str] = []
+        #: This many next messages are taken but their replies lost (a read timeout).
+        self.lose_replies = 0
 
     async def send(
         self, sender: str, text: str, metadata: dict[str, Any] | None = None
@@ -47,10 +51,24 @@ class FakeRasa:
             raise RasaUnavailable("connection refused")
         if self.broken:
             raise RuntimeError("boom")
-        self.seen.append((sender, text, dict(metadata or {})))
+        metadata = dict(metadata or {})
+        self.keys.append(str(metadata.pop("message_id", "")))
+        self.seen.append((sender, text, metadata))
+        if self.lose_replies:
+            self.lose_replies -= 1
+            raise RasaMaybeDelivered("read timeout")
         if self.replies:
             return self.replies.pop(0)
         return [{"recipient_id": sender, "text": f"echo: {text}"}]
+
+    async def replies_to(self, sender: str, key: str) -> list[dict[str, Any]] | None:
+        """Like Rasa's tracker: the echo of the message that carried ``key``, if seen."""
+        if self.down:
+            raise RasaUnavailable("connection refused")
+        for (seen_sender, text, _), seen_key in zip(self.seen, self.keys, strict=True):
+            if seen_sender == sender and seen_key == key:
+                return [{"recipient_id": sender, "text": f"echo: {text}"}]
+        return None
 
 
 BOT_USER = {"id": 999, "is_bot": True, "first_name": "ClaimBot", "username": "claim_bot"}

@@ -58,6 +58,8 @@ async def test_text_goes_to_rasa_with_metadata_and_is_transcribed(
     reply = await hub.handle_customer_text("web:abc12345", "/greet{\"x\":1}", {"language": "en"})
     assert reply == [{"recipient_id": "web:abc12345", "text": 'echo: greet{"x":1}'}]
     assert rasa.seen == [("web:abc12345", 'greet{"x":1}', {"language": "en", "channel": "web"})]
+    [key] = rasa.keys  # the idempotency key (bot/outbox.py)
+    assert len(key) == 32 and hub.pending("web:abc12345") == 0
     history = Transcript(sessions).history("web:abc12345")
     assert [(h.sender, h.text) for h in history] == [
         ("customer", '/greet{"x":1}'),

@@ -38,6 +38,7 @@ from db.models import CaseRow
 from db.uow import UnitOfWork
 
 TOKEN = "shared-test-token"
+ALICE, BOB = "alice-token-0123456789", "bob-token-0123456789ab"
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
@@ -193,11 +194,11 @@ def test_per_agent_tokens_name_the_agent(
     sessions: sessionmaker[Session], store: EvidenceStore
 ) -> None:
     ref = seed(sessions, store)
-    app, _ = make_app(sessions, store, token=None, agents="alice:tok-a,bob:tok-b")
+    app, _ = make_app(sessions, store, token=None, agents=f"alice:{ALICE},bob:{BOB}")
     client = TestClient(app)
-    me = client.get("/api/me", headers={"Authorization": "Bearer tok-b", "X-Agent": "mallory"})
+    me = client.get("/api/me", headers={"Authorization": f"Bearer {BOB}", "X-Agent": "mallory"})
     assert me.json() == {"agent": "bob", "via": "agent"}
-    claim = client.post(f"/api/cases/{ref}/claim", headers={"Authorization": "Bearer tok-a"})
+    claim = client.post(f"/api/cases/{ref}/claim", headers={"Authorization": f"Bearer {ALICE}"})
     assert claim.json()["assigned_agent"] == "alice"
 
 

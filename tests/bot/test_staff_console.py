@@ -16,7 +16,7 @@ __all__ = ["sessions", "store", "template_db"]  # fixtures shared with the API t
 @pytest.fixture
 def client(sessions: sessionmaker[Session], store: EvidenceStore) -> TestClient:
     app, _ = make_app(sessions, store)
-    return TestClient(app, base_url="http://testserver")
+    return TestClient(app, base_url="https://testserver")  # the cookie is Secure
 
 
 def login(client: TestClient, agent: str = "alice") -> None:
@@ -61,7 +61,9 @@ def test_queue_and_case_page_escape_customer_text(
     assert "script-src 'self'" in page.headers["content-security-policy"]
     # the console's cookie works for the API, and writes are audited under the agent
     assert client.get("/api/me").json() == {"agent": "alice", "via": "cookie"}
-    assert client.post(f"/api/cases/{ref}/claim").json()["assigned_agent"] == "alice"
+    same_site = {"Origin": "https://testserver"}  # what a browser adds to the page's fetch
+    claimed = client.post(f"/api/cases/{ref}/claim", headers=same_site)
+    assert claimed.json()["assigned_agent"] == "alice"
 
 
 def test_chat_socket_streams_messages_and_sends_replies(
@@ -69,7 +71,9 @@ def test_chat_socket_streams_messages_and_sends_replies(
 ) -> None:
     ref = seed(sessions, store)
     login(client)
-    with client.websocket_connect(f"/api/cases/{ref}/chat") as ws:
+    # The cookie is Secure (wss:// in production); the test client only speaks ws://.
+    cookie = {"Cookie": f"staff_session={client.cookies['staff_session']}"}
+    with client.websocket_connect(f"/api/cases/{ref}/chat", headers=cookie) as ws:
         first = ws.receive_json()
         assert first["type"] == "message" and first["sender"] == "customer"
         assert ws.receive_json()["sender"] == "bot"

@@ -18,6 +18,7 @@ from bot.app import create_app
 from bot.hub import ConversationHub
 from bot.settings import GatewaySettings
 from bot.web_sessions import WebSessions
+from claims.case import Case
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade
 from db.models import ChannelIdentityRow, WebSessionRow
@@ -100,9 +101,18 @@ def test_bad_messages_are_refused_politely(
     assert response.json()["messages"][0]["text"]
 
 
+def start_case(client: TestClient, sender: str) -> str:
+    """A draft case for this session's customer, as the intake would have saved it."""
+    with UnitOfWork(hub(client).transcript.sessions) as uow:
+        case = uow.cases.add(Case(language="en"), identity=sender)
+        uow.commit()
+    return str(case.reference)
+
+
 def test_screenshot_upload_is_kept_with_its_sha256(
-    client: TestClient, auth: dict[str, str]
+    client: TestClient, auth: dict[str, str], sender: str
 ) -> None:
+    start_case(client, sender)
     response = client.post(
         "/chat/evidence", headers=auth,
         files={"file": ("screenshot.png", PNG, "image/png")},
@@ -118,8 +128,11 @@ def test_screenshot_upload_is_kept_with_its_sha256(
     assert record.sha256 == digest and record.original_name == "screenshot.png"
 
 
-def test_a_program_named_png_is_refused_clearly(client: TestClient, auth: dict[str, str]) -> None:
+def test_a_program_named_png_is_refused_clearly(
+    client: TestClient, auth: dict[str, str], sender: str
+) -> None:
     elf = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 500
+    start_case(client, sender)
     response = client.post(
         "/chat/evidence", headers=auth, files={"file": ("screenshot.png", elf, "image/png")},
         data={"language": "en"},
@@ -130,7 +143,10 @@ def test_a_program_named_png_is_refused_clearly(client: TestClient, auth: dict[s
     assert "program" in text or "doesn't match" in text
 
 
-def test_a_25_mb_file_is_too_large(client: TestClient, auth: dict[str, str]) -> None:
+def test_a_25_mb_file_is_too_large(
+    client: TestClient, auth: dict[str, str], sender: str
+) -> None:
+    start_case(client, sender)
     response = client.post(
         "/chat/evidence", headers=auth,
         files={"file": ("log.txt", b"a" * (25 * 1024 * 1024), "text/plain")},

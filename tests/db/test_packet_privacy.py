@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from claims.case import (
@@ -143,3 +144,58 @@ def test_export_then_delete_round_trip(
     assert "customer_data_deleted" in trail and "data_exported" in trail
     assert bob_case is not None and bob_case.customer_name == "bob"
     assert len([e for e in bob_case.evidence if e.sha256]) == 2
+
+
+def test_the_customer_export_leaves_out_internal_staff_notes(
+    session_factory: sessionmaker[Session], evidence_store: EvidenceStore
+) -> None:
+    """Issue 16: the export held the audit trail, so internal notes reached the customer;
+    and deletion left the notes (they lived in the append-only audit log)."""
+    from db.staff_notes import add_note, notes_of
+
+    ref = _seed(session_factory, evidence_store, "telegram:300", "carol")
+    with UnitOfWork(session_factory) as uow:
+        for text, for_customer in (("carol seems to exaggerate", False), ("we are on it", True)):
+            add_note(uow.session, ref, "agent:alice", text, for_customer=for_customer)
+        uow.commit()
+    with UnitOfWork(session_factory) as uow:
+        exported = export_customer_data(uow, "telegram:300")
+    dumped = json.dumps(exported, ensure_ascii=False)
+    assert "exaggerate" not in dumped and "agent:alice" not in dumped
+    [case] = exported["cases"]
+    assert "audit" not in case and "assignments" not in case
+    assert [n["text"] for n in case["notes_for_you"]] == ["we are on it"]
+    with UnitOfWork(session_factory) as uow:
+        delete_customer_data(uow, "telegram:300", actor="customer", store=evidence_store)
+        uow.commit()
+    with UnitOfWork(session_factory) as uow:
+        assert [n["text"] for n in notes_of(uow.session, ref)] == ["", ""]
+
+
+def test_retention_anonymises_only_closed_cases_older_than_the_setting(
+    session_factory: sessionmaker[Session], evidence_store: EvidenceStore
+) -> None:
+    """Issue 16: there was no retention at all; closed cases kept their words forever."""
+    from db.models import CaseRow
+    from db.retention import purge_closed_cases
+
+    now = T0 + timedelta(days=400)
+    old_closed = _seed(session_factory, evidence_store, "telegram:401", "dora")
+    new_closed = _seed(session_factory, evidence_store, "telegram:402", "emil")
+    old_open = _seed(session_factory, evidence_store, "telegram:403", "fay")
+    ages = {old_closed: ("closed", 100), new_closed: ("closed", 10), old_open: ("open", 100)}
+    with UnitOfWork(session_factory) as uow:
+        for ref, (status, days) in ages.items():
+            row = uow.session.execute(select(CaseRow).where(CaseRow.reference == ref)).scalar_one()
+            row.status, row.updated_at = status, now - timedelta(days=days)
+        uow.commit()
+    with UnitOfWork(session_factory) as uow:
+        done = purge_closed_cases(uow, 30, now=now, store=evidence_store)
+        uow.commit()
+    assert done["cases_anonymised"] == [old_closed]
+    with UnitOfWork(session_factory) as uow:
+        kept = {ref: case_packet(uow, ref) for ref in ages}
+    assert kept[old_closed]["description"] == ""
+    assert kept[old_closed]["transcript"][0]["text"] == REDACTED
+    assert kept[new_closed]["description"] == "emil 的客户数据泄露"
+    assert kept[old_open]["description"] == "fay 的客户数据泄露"

@@ -113,6 +113,9 @@ def evidence_files(stack: Stack) -> set[Path]:
 def upload(
     stack: Stack, session: str, name: str, data: bytes, mime: str = "image/png"
 ) -> httpx.Response:
+    """An upload from a customer who said hello first (a brand-new web id may not upload:
+    each upload from one used to create a draft, issue 16)."""
+    stack.say(session, "hello")
     return httpx.post(
         f"{stack.gateway_url}/chat/evidence",
         files={"file": (name, data, mime)},
