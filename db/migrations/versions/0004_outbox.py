@@ -1,8 +1,8 @@
 """outbox: customer messages on their way to Rasa (issue 16, nothing lost); staff_notes:
 agents' notes in a table deletion can blank (issue 16, privacy)
 
-Revision ID: 0002_outbox
-Revises: 0003_access_codes (re-chained after main's web sessions and access codes)
+Revision ID: 0004_outbox
+Revises: 0003_access_codes
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002_outbox"
+revision: str = "0004_outbox"
 down_revision: str | None = "0003_access_codes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
