@@ -182,8 +182,12 @@ def start_rasa(model: Path) -> tuple[subprocess.Popen[bytes], str, str]:
         [str(ROOT / ".venv-rasa/bin/rasa"), "run", "--model", str(model), "--enable-api",
          "--auth-token", token, "--interface", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        # Only /model/parse is called; endpoints.yml and the gateway channel still want
+        # every ${...} they name to be set.
         env={**os.environ, "ACTION_ENDPOINT_URL": "http://127.0.0.1:1/webhook",
-             "TRACKER_DB": str(REPORTS / "nlu_eval_tracker.db")},
+             "TRACKER_DB": str(REPORTS / "nlu_eval_tracker.db"),
+             "ACTION_SERVER_TOKEN": secrets.token_hex(16),
+             "GATEWAY_RASA_SECRET": secrets.token_hex(16)},
     )
     url = f"http://127.0.0.1:{port}"
     print(f"starting Rasa on {url} to evaluate {model.name} (model load takes ~30 s)", flush=True)
