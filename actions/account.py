@@ -12,14 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import store
 from actions.access import ABANDONED, PENDING, RESUME, STATUS, ask_for_code, pending_access
 from actions.common import language_of, mentioned_reference, message_time, policy
-from actions.intake import CUSTOMER_SLOTS, report_not_request
+from actions.intake import CUSTOMER_SLOTS, report_not_request, reset_case_slots
 from claims.case import Case
 from claims.lifecycle import HUMAN_REQUESTED, CaseNotFound, NotYourCase
 from claims.names import Names
@@ -226,8 +226,12 @@ class ActionDeleteData(Action):
         # The gateway erases this conversation from the tracker store once the turn is
         # saved (bot/tracker_eraser.py); from inside the turn it would be written back.
         dispatcher.utter_message(json_message={"type": "data_deleted"})
-        # The slots still hold the contact details: the next draft would store them again.
-        return [SlotSet("delete_pending", False)] + [SlotSet(name, None) for name in CUSTOMER_SLOTS]
+        # The slots still hold the contact details: the next draft would store them again,
+        # and an intake under way ends with the data it was collecting.
+        events: list[EventType] = [SlotSet("delete_pending", False)]
+        if tracker.active_loop_name:
+            events += [ActiveLoop(None), SlotSet("requested_slot", None), *reset_case_slots()]
+        return events + [SlotSet(name, None) for name in CUSTOMER_SLOTS]
 
 
 class ActionKeepData(Action):

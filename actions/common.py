@@ -75,3 +75,12 @@ def render(domain: DomainDict, response: str, language: str, **values: Any) -> d
     if variation.get("buttons"):
         out["buttons"] = variation["buttons"]
     return out
+
+
+#: Slots of a yes/no the bot asked outside the form ("cancel this claim?", "delete your
+#: data?"): while one is pending the answer is to that question, never to the form's.
+PENDING_CONFIRMATIONS = ("cancel_pending", "delete_pending")
+
+
+def confirmation_pending(tracker: Tracker) -> bool:
+    return any(tracker.get_slot(slot) is True for slot in PENDING_CONFIRMATIONS)

@@ -19,6 +19,7 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.account import hand_over
+from actions.common import confirmation_pending
 from claims.questions import next_ask, wording
 from understanding.slots import required_slots
 
@@ -40,8 +41,10 @@ def asked_a_question(tracker: Tracker) -> bool:
 #: and cancelling); the form asks its question again afterwards.
 INTERRUPTIONS = frozenset({
     "faq", "chitchat", "challenge_bot", "change_language", "out_of_scope", "correct_answer",
-    "greet", "say_thanks", "ask_status", "request_human", "cancel_intake",
+    "greet", "say_thanks", "ask_status", "request_human", "cancel_intake", "export_data",
+    "delete_data",
 })  # fmt: skip
+
 #: Slots the extraction sets on every message: setting them answers no question.
 BOOKKEEPING = frozenset({"language", "misunderstandings", "requested_slot"})
 
@@ -65,6 +68,8 @@ def interrupted(tracker: Tracker) -> bool:
     "talk to a person" or "cancel" would only be asked the question again)."""
     if answered_since_message(tracker):
         return False  # back from the rule's answer: the form asks its question
+    if confirmation_pending(tracker):
+        return True
     told = set(tracker.slots_to_validate()) - BOOKKEEPING
     return intent_of(tracker) in INTERRUPTIONS and not told
 

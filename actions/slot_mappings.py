@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import bounds, store
 from actions.access import ACCESS_FORM
-from actions.common import incoming, language_of, policy, render
+from actions.common import confirmation_pending, incoming, language_of, policy, render
 from claims.escalation import chat_escalations
 from understanding.answers import is_unknown_answer, says_unknown, text_answer
 from understanding.case_slots import case_from_slots
@@ -151,6 +151,8 @@ class ValidateSlotMappings(ValidationAction):
     ) -> list[EventType]:
         if tracker.active_loop_name == ACCESS_FORM:
             return []  # an access code, not a fact of the incident (actions/access.py)
+        if confirmation_pending(tracker):
+            return []  # "yes" to "delete your data?" answers no question of the intake
         language = language_of(tracker)
         message = incoming(tracker)
         slots = dict(tracker.current_slot_values())

@@ -398,14 +398,18 @@ class ConversationHub:
             {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
             for b in buttons
         ]
+        # After "delete my data" the confirmation is not stored: it would open a new
+        # customer record for the identity that was just erased.
+        deleted = any(_custom_type(m) == "data_deleted" for m in messages)
         for message in messages:
             text = message.get("text")
             if text:
-                await asyncio.to_thread(
-                    self.transcript.record, sender, "bot", str(text), language=language
-                )
+                if not deleted:
+                    await asyncio.to_thread(
+                        self.transcript.record, sender, "bot", str(text), language=language
+                    )
                 await self._to_agents(sender, {"type": "bot", "text": str(text)})
-        if any(_custom_type(m) == "data_deleted" for m in messages):
+        if deleted:
             await self._forget(sender)
         handoff = next((m["custom"] for m in messages if is_handoff(m)), None)
         if handoff is not None and conv.mode != "human":

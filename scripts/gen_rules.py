@@ -28,6 +28,7 @@ DIGRESSIONS = {
     "greet": ["utter_continue_intake"],
     "say_thanks": ["utter_you_are_welcome"],
     "ask_status": ["action_case_status"],
+    "export_data": ["action_export_data"],
 }
 
 # intent -> action after which the bot waits without asking again (a person takes over).
@@ -43,6 +44,26 @@ def in_form(form: str, intent: str, actions: list[str]) -> dict[str, Any]:
         "condition": [{"active_loop": form}],
         "steps": steps,
     }
+
+
+def confirmed_inside(
+    form: str, intent: str, ask: str, pending: str, done: str, withdrawn: str
+) -> list[dict[str, Any]]:
+    """An account request inside a form that is asked to confirm first: yes ends the
+    intake with it (deleting the data it collected), no goes back to the form."""
+    def condition() -> list[dict[str, Any]]:  # a list each, or the YAML shares it by alias
+        return [{"active_loop": form}, {"slot_was_set": [{pending: True}]}]
+
+    return [
+        {"rule": f"{intent} inside {form} asks first", "condition": [{"active_loop": form}],
+         "steps": [{"intent": intent}, {"action": ask}, {"slot_was_set": [{pending: True}]}]},
+        {"rule": f"{intent} confirmed inside {form}", "condition": condition(),
+         "steps": [{"intent": "affirm"}, {"action": done}, {"active_loop": None},
+                   {"slot_was_set": [{pending: False}]}]},
+        {"rule": f"{intent} withdrawn inside {form}", "condition": condition(),
+         "steps": [{"intent": "deny"}, {"action": withdrawn}, {"slot_was_set": [{pending: False}]},
+                   {"action": form}, {"active_loop": form}]},
+    ]  # fmt: skip
 
 
 def rules() -> list[dict[str, Any]]:
@@ -96,6 +117,8 @@ def rules() -> list[dict[str, Any]]:
                     "steps": [{"intent": intent}, {"action": action}],
                 }
             )
+        out += confirmed_inside(form, "delete_data", "action_ask_delete_data", "delete_pending",
+                                "action_delete_data", "action_keep_data")  # fmt: skip
         out.append(
             {
                 "rule": f"cancel inside {form} asks first",

@@ -262,4 +262,5 @@ async def test_a_message_the_rules_answer_interrupts_the_form(
 
 
 def test_the_interruptions_are_the_intents_the_rules_answer_in_a_form() -> None:
-    assert set(DIGRESSIONS) | set(PAUSES) | {"cancel_intake"} == INTERRUPTIONS
+    # cancel_intake and delete_data ask "are you sure?" first (their own rules).
+    assert set(DIGRESSIONS) | set(PAUSES) | {"cancel_intake", "delete_data"} == INTERRUPTIONS
